@@ -378,10 +378,9 @@ static void msg(struct out *o, const struct dk_msg *m)
         else
             put(o, "null");
     } else {
-        put(o, "(");
-        if (name)
+        if (name) {
             put(o, name);
-        else {
+        } else {
             put(o, "MESSAGE_");
             putf_u(o, m->type);
         }
@@ -404,12 +403,14 @@ static void msg(struct out *o, const struct dk_msg *m)
     } else {
         key(o, "data", &first);
         put_bytes(o, m->raw, m->nraw);
-        put(o, o->json ? "}" : ")");
+        if (o->json)
+            put(o, "}");
         return;
     }
     key(o, "options", &first);
     opts(o, m->opts, m->nopts);
-    put(o, o->json ? "}" : ")");
+    if (o->json)
+        put(o, "}");
 }
 
 /* NUL-terminates without counting the NUL; reports a full buffer. */
