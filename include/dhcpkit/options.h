@@ -41,6 +41,9 @@ enum dk_field_kind {
     DK_F_OPTIONS,      /* DHCPv6 options, decoded as children */
     DK_F_SUBOPTS,      /* sub-options of another space (`size` = enum dk_space) */
     DK_F_MESSAGE,      /* one whole DHCPv6 message */
+    /* Fixed-size kinds added later (appended to keep the values above): */
+    DK_F_PSID, /* 16 bits whose leftmost k bits are the PSID, k being the previous U8 field
+                  (RFC 7598 §4.5); the value holds all 16 bits as sent, the JSON the PSID */
 };
 
 /* Option spaces: the DHCPv6 space, and the sub-option spaces we decode. */

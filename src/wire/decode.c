@@ -126,6 +126,7 @@ static size_t fixed_size(const struct dk_field_def *f)
     case DK_F_U8:
         return 1;
     case DK_F_U16:
+    case DK_F_PSID:
         return 2;
     case DK_F_U32:
     case DK_F_IPV4:
@@ -238,6 +239,7 @@ static int decode_fields(struct ctx *c, struct work *w, size_t off, struct dk_op
             v->u = u8;
             break;
         case DK_F_U16:
+        case DK_F_PSID:
             dk_rbuf_u16(&r, &u16);
             v->u = u16;
             break;

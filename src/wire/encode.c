@@ -29,6 +29,7 @@ static int encode_opt(struct dk_wbuf *w, const struct dk_opt *o, unsigned depth)
             dk_wbuf_u8(w, (uint8_t)v->u);
             break;
         case DK_F_U16:
+        case DK_F_PSID:
             dk_wbuf_u16(w, (uint16_t)v->u);
             break;
         case DK_F_U32:

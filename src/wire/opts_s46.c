@@ -18,7 +18,7 @@ DK__OPTDEF(s46_v4v6bind, DK_OPT_S46_V4V6BIND, V6, "OPTION_S46_V4V6BIND", "RFC 75
            DK__F("ipv4_address", DK_F_IPV4), DK__F("ipv6_prefix", DK_F_VPREFIX6),
            DK__F("options", DK_F_OPTIONS));
 DK__OPTDEF(s46_portparams, DK_OPT_S46_PORTPARAMS, V6, "OPTION_S46_PORTPARAMS", "RFC 7598 §4.5",
-           DK__F("offset", DK_F_U8), DK__F("psid_len", DK_F_U8), DK__F("psid", DK_F_U16));
+           DK__F("offset", DK_F_U8), DK__F("psid_len", DK_F_U8), DK__F("psid", DK_F_PSID));
 DK__OPTDEF(s46_cont_mape, DK_OPT_S46_CONT_MAPE, V6, "OPTION_S46_CONT_MAPE", "RFC 7598 §5.1",
            DK__F("options", DK_F_OPTIONS));
 DK__OPTDEF(s46_cont_mapt, DK_OPT_S46_CONT_MAPT, V6, "OPTION_S46_CONT_MAPT", "RFC 7598 §5.2",

@@ -223,6 +223,12 @@ static void field(struct out *o, const struct dk_opt *opt, const struct dk_field
     case DK_F_U32:
         putf_u(o, v->u);
         break;
+    case DK_F_PSID: {
+        /* RFC 7598 §4.5: the PSID is the leftmost k bits, k the PSID-len before it. */
+        unsigned k = v > opt->v ? v[-1].u : 16;
+        putf_u(o, k <= 16 ? v->u >> (16 - k) : v->u);
+        break;
+    }
     case DK_F_IPV4:
         put_addr(o, AF_INET, v->p);
         break;
