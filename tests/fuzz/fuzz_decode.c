@@ -2,13 +2,15 @@
 /*
  * Fuzz target: decode one message with a fixed arena, then validate it and
  * render it as JSON and as text. Checks that a failed decode leaves no tree
- * and a diagnostic with the same error, that the JSON is valid and that
- * neither rendering contains a newline.
+ * and a diagnostic with the same error, that validation fails only with
+ * DK_ECONTAIN or DK_ECOUNT and a diagnostic to match, that the JSON is valid
+ * and that neither rendering contains a newline.
  */
 #include <string.h>
 
 #include <dhcpkit/message.h>
 #include <dhcpkit/render.h>
+#include <dhcpkit/validate.h>
 
 #include "fuzz.h"
 #include "jsoncheck.h"
@@ -51,6 +53,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     FUZZ_CHECK(m != NULL);
+
+    err = dk_msg_validate(m, &diag);
+    FUZZ_CHECK(err == 0 || err == DK_ECONTAIN || err == DK_ECOUNT);
+    if (err) {
+        FUZZ_CHECK(diag.err == err && diag.npath <= DK_MAX_PATH);
+        dk_diag_format(&diag, line, sizeof(line));
+        FUZZ_CHECK(memchr(line, '\n', strlen(line)) == NULL);
+    }
 
     struct dk_wbuf w;
     dk_wbuf_init(&w, (uint8_t *)out, sizeof(out));
