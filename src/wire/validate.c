@@ -145,8 +145,8 @@ static int check_list(struct walk *w, const struct frame *f)
         for (size_t r = lo; r < hi && !listed; r++)
             listed = dk__contain_rows[r].what == DK__ONE && row_matches(&dk__contain_rows[r], o);
         if (!listed)
-            return fail(w, o, DK_ECONTAIN, "option %u (%s) is not allowed in %s", o->code,
-                        opt_name(o->space, o->code), container_name(f, cbuf, sizeof(cbuf)));
+            return fail(w, o, DK_ECONTAIN, "not allowed in %s",
+                        container_name(f, cbuf, sizeof(cbuf)));
     }
 
     for (size_t r = lo; r < hi; r++) {
@@ -176,8 +176,8 @@ static int check_list(struct walk *w, const struct frame *f)
         }
         snprintf(nbuf, sizeof(nbuf), "option %u (%s)", row->code, opt_name(row->space, row->code));
         if (too_many)
-            return fail(w, extra, DK_ECOUNT, "%s appears %zu times in %s, at most %u allowed", nbuf,
-                        count, cname, row->max);
+            return fail(w, extra, DK_ECOUNT, "appears %zu times in %s, at most %u allowed", count,
+                        cname, row->max);
         if (min == 1)
             return fail(w, NULL, DK_ECOUNT, "%s must contain %s", cname, nbuf);
         return fail(w, NULL, DK_ECOUNT, "%s must contain %s at least %u times, not %zu", cname,
@@ -301,11 +301,10 @@ static int check_msg_in(struct walk *w, const struct dk_opt *owner, unsigned out
         if (r->types & (1u << m->type))
             return 0;
         if (r->outer && dk_msg_name(r->outer))
-            snprintf(obuf, sizeof(obuf), " of %s", dk_msg_name(r->outer));
+            snprintf(obuf, sizeof(obuf), " inside %s", dk_msg_name(r->outer));
         else
             obuf[0] = '\0';
-        return fail(w, owner, DK_ECONTAIN, "%s is not allowed in option %u (%s)%s",
-                    dk_msg_name(m->type), owner->code, opt_name(owner->space, owner->code), obuf);
+        return fail(w, owner, DK_ECONTAIN, "may not carry %s%s", dk_msg_name(m->type), obuf);
     }
     return 0;
 }

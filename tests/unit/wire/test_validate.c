@@ -209,20 +209,18 @@ static void two_elapsed_times(void **state)
 {
     (void)state;
     assert_fails(msg(DK_MSG_SOLICIT, CAT(CLIENTID, ELAPSED, ELAPSED)), DK_ECOUNT,
-                 "option 8 (ELAPSED_TIME) appears 2 times in SOLICIT, at most 1 allowed", 1,
-                 DK_OPT_ELAPSED_TIME);
+                 "appears 2 times in SOLICIT, at most 1 allowed", 1, DK_OPT_ELAPSED_TIME);
 }
 
 static void dns_servers_in_solicit(void **state)
 {
     (void)state;
     assert_fails(msg(DK_MSG_SOLICIT, CAT(CLIENTID, ELAPSED, DNS)), DK_ECONTAIN,
-                 "option 23 (DNS_SERVERS) is not allowed in SOLICIT", 1, DK_OPT_DNS_SERVERS);
+                 "not allowed in SOLICIT", 1, DK_OPT_DNS_SERVERS);
     /* ...but a server hands it out. */
     assert_ok(msg(DK_MSG_ADVERTISE, CAT(CLIENTID, SERVERID, DNS)));
     assert_fails(msg(DK_MSG_REPLY, CAT(SERVERID, DNS, DNS)), DK_ECOUNT,
-                 "option 23 (DNS_SERVERS) appears 2 times in REPLY, at most 1 allowed", 1,
-                 DK_OPT_DNS_SERVERS);
+                 "appears 2 times in REPLY, at most 1 allowed", 1, DK_OPT_DNS_SERVERS);
 }
 
 static void server_id_in_solicit(void **state)
@@ -230,7 +228,7 @@ static void server_id_in_solicit(void **state)
     (void)state;
     /* RFC 8415 Appendix B lists no Server Identifier in a Solicit. */
     assert_fails(msg(DK_MSG_SOLICIT, CAT(CLIENTID, SERVERID, ELAPSED)), DK_ECONTAIN,
-                 "option 2 (SERVERID) is not allowed in SOLICIT", 1, DK_OPT_SERVERID);
+                 "not allowed in SOLICIT", 1, DK_OPT_SERVERID);
     assert_fails(msg(DK_MSG_REQUEST, CAT(CLIENTID, ELAPSED)), DK_ECOUNT,
                  "REQUEST must contain option 2 (SERVERID)", 0);
 }
@@ -240,9 +238,8 @@ static void status_code_twice_in_ia_na(void **state)
     (void)state;
     assert_ok(msg(DK_MSG_REPLY, CAT(SERVERID, CLIENTID, ia_na(1, CAT(IAADDR, STATUS_OK)))));
     assert_fails(msg(DK_MSG_REPLY, CAT(SERVERID, CLIENTID, ia_na(1, CAT(STATUS_OK, STATUS_OK)))),
-                 DK_ECOUNT,
-                 "option 13 (STATUS_CODE) appears 2 times in option 3 (IA_NA), at most 1 allowed",
-                 2, DK_OPT_IA_NA, DK_OPT_STATUS_CODE);
+                 DK_ECOUNT, "appears 2 times in option 3 (IA_NA), at most 1 allowed", 2,
+                 DK_OPT_IA_NA, DK_OPT_STATUS_CODE);
 }
 
 static void iaprefix_in_ia_na(void **state)
@@ -250,11 +247,9 @@ static void iaprefix_in_ia_na(void **state)
     (void)state;
     assert_ok(msg(DK_MSG_REPLY, CAT(SERVERID, ia_pd(1, IAPREFIX))));
     assert_fails(msg(DK_MSG_REPLY, CAT(SERVERID, ia_na(1, IAPREFIX))), DK_ECONTAIN,
-                 "option 26 (IAPREFIX) is not allowed in option 3 (IA_NA)", 2, DK_OPT_IA_NA,
-                 DK_OPT_IAPREFIX);
+                 "not allowed in option 3 (IA_NA)", 2, DK_OPT_IA_NA, DK_OPT_IAPREFIX);
     assert_fails(msg(DK_MSG_REPLY, CAT(SERVERID, ia_pd(1, IAADDR))), DK_ECONTAIN,
-                 "option 5 (IAADDR) is not allowed in option 25 (IA_PD)", 2, DK_OPT_IA_PD,
-                 DK_OPT_IAADDR);
+                 "not allowed in option 25 (IA_PD)", 2, DK_OPT_IA_PD, DK_OPT_IAADDR);
 }
 
 static void duplicate_iaids(void **state)
@@ -287,13 +282,13 @@ static void deep_relay_chain_path(void **state)
     assert_fails(
         relay(DK_MSG_RELAY_FORW, 2,
               relay(DK_MSG_RELAY_FORW, 1, relay(DK_MSG_RELAY_FORW, 0, bad, remote), ""), remote),
-        DK_ECOUNT, "option 13 (STATUS_CODE) appears 2 times in option 3 (IA_NA), at most 1 allowed",
-        5, DK_OPT_RELAY_MSG, DK_OPT_RELAY_MSG, DK_OPT_RELAY_MSG, DK_OPT_IA_NA, DK_OPT_STATUS_CODE);
+        DK_ECOUNT, "appears 2 times in option 3 (IA_NA), at most 1 allowed", 5, DK_OPT_RELAY_MSG,
+        DK_OPT_RELAY_MSG, DK_OPT_RELAY_MSG, DK_OPT_IA_NA, DK_OPT_STATUS_CODE);
     char line[512];
     assert_string_equal(dk_diag_format(&diag, line, sizeof(line)),
                         "offset 0: option 13 (STATUS_CODE) in option 3 (IA_NA) in option 9 "
-                        "(RELAY_MSG) in option 9 (RELAY_MSG) in option 9 (RELAY_MSG): option 13 "
-                        "(STATUS_CODE) appears 2 times in option 3 (IA_NA), at most 1 allowed");
+                        "(RELAY_MSG) in option 9 (RELAY_MSG) in option 9 (RELAY_MSG): appears 2 "
+                        "times in option 3 (IA_NA), at most 1 allowed");
     /* A missing option deep down: the path ends with the option holding the message. */
     assert_fails(relay(DK_MSG_RELAY_FORW, 1,
                        relay(DK_MSG_RELAY_FORW, 0, msg(DK_MSG_SOLICIT, CLIENTID), ""), ""),
@@ -313,24 +308,20 @@ static void relay_rules(void **state)
         CAT("0c00", "0000000000000000000000000000000000000000000000000000000000000000", ifid),
         DK_ECOUNT, "RELAY-FORW must contain option 9 (RELAY_MSG)", 0);
     assert_fails(relay(DK_MSG_RELAY_FORW, 0, sol, CAT(ifid, ifid)), DK_ECOUNT,
-                 "option 18 (INTERFACE_ID) appears 2 times in RELAY-FORW, at most 1 allowed", 1,
-                 DK_OPT_INTERFACE_ID);
+                 "appears 2 times in RELAY-FORW, at most 1 allowed", 1, DK_OPT_INTERFACE_ID);
     assert_fails(relay(DK_MSG_RELAY_FORW, 0, sol, opt(DK_OPT_RELAY_MSG, sol)), DK_ECOUNT,
-                 "option 9 (RELAY_MSG) appears 2 times in RELAY-FORW, at most 1 allowed", 1,
-                 DK_OPT_RELAY_MSG);
+                 "appears 2 times in RELAY-FORW, at most 1 allowed", 1, DK_OPT_RELAY_MSG);
     /* Client messages go towards the server, server messages towards the client. */
     assert_fails(relay(DK_MSG_RELAY_FORW, 0, adv, ""), DK_ECONTAIN,
-                 "ADVERTISE is not allowed in option 9 (RELAY_MSG) of RELAY-FORW", 1,
-                 DK_OPT_RELAY_MSG);
+                 "may not carry ADVERTISE inside RELAY-FORW", 1, DK_OPT_RELAY_MSG);
     assert_fails(relay(DK_MSG_RELAY_REPL, 0, relay(DK_MSG_RELAY_FORW, 0, sol, ""), ""), DK_ECONTAIN,
-                 "RELAY-FORW is not allowed in option 9 (RELAY_MSG) of RELAY-REPL", 1,
-                 DK_OPT_RELAY_MSG);
+                 "may not carry RELAY-FORW inside RELAY-REPL", 1, DK_OPT_RELAY_MSG);
     /* An echo request goes to the server, not back. */
     assert_fails(relay(DK_MSG_RELAY_REPL, 0, adv, opt(DK_OPT_ERO, "0025")), DK_ECONTAIN,
-                 "option 43 (ERO) is not allowed in RELAY-REPL", 1, DK_OPT_ERO);
+                 "not allowed in RELAY-REPL", 1, DK_OPT_ERO);
     /* A relay option in a client message. */
     assert_fails(msg(DK_MSG_SOLICIT, CAT(CLIENTID, ELAPSED, ifid)), DK_ECONTAIN,
-                 "option 18 (INTERFACE_ID) is not allowed in SOLICIT", 1, DK_OPT_INTERFACE_ID);
+                 "not allowed in SOLICIT", 1, DK_OPT_INTERFACE_ID);
     /* Message types we do not know pass through relays unchecked. */
     assert_ok(relay(DK_MSG_RELAY_FORW, 0, "ff41424344", ""));
 }
@@ -347,7 +338,7 @@ static void s46_mapt_without_dmr(void **state)
     assert_fails(msg(DK_MSG_ADVERTISE,
                      CAT(head, opt(DK_OPT_S46_CONT_MAPT, CAT(S46_RULE, S46_DMR, S46_DMR)))),
                  DK_ECOUNT,
-                 "option 91 (S46_DMR) appears 2 times in option 95 (S46_CONT_MAPT), at most 1 "
+                 "appears 2 times in option 95 (S46_CONT_MAPT), at most 1 "
                  "allowed",
                  2, DK_OPT_S46_CONT_MAPT, DK_OPT_S46_DMR);
     assert_fails(msg(DK_MSG_ADVERTISE, CAT(head, opt(DK_OPT_S46_CONT_MAPE, S46_RULE))), DK_ECOUNT,
@@ -355,13 +346,12 @@ static void s46_mapt_without_dmr(void **state)
                  DK_OPT_S46_CONT_MAPE);
     assert_fails(
         msg(DK_MSG_ADVERTISE, CAT(head, opt(DK_OPT_S46_CONT_MAPE, CAT(S46_RULE, S46_DMR)))),
-        DK_ECONTAIN, "option 91 (S46_DMR) is not allowed in option 94 (S46_CONT_MAPE)", 2,
-        DK_OPT_S46_CONT_MAPE, DK_OPT_S46_DMR);
+        DK_ECONTAIN, "not allowed in option 94 (S46_CONT_MAPE)", 2, DK_OPT_S46_CONT_MAPE,
+        DK_OPT_S46_DMR);
     /* S46 containers are server configuration, not something a client sends. */
     assert_fails(msg(DK_MSG_SOLICIT,
                      CAT(CLIENTID, ELAPSED, opt(DK_OPT_S46_CONT_MAPT, CAT(S46_RULE, S46_DMR)))),
-                 DK_ECONTAIN, "option 95 (S46_CONT_MAPT) is not allowed in SOLICIT", 1,
-                 DK_OPT_S46_CONT_MAPT);
+                 DK_ECONTAIN, "not allowed in SOLICIT", 1, DK_OPT_S46_CONT_MAPT);
 }
 
 static void ntp_server_suboptions(void **state)
@@ -406,8 +396,7 @@ static void leasequery_rules(void **state)
     assert_fails(
         msg(DK_MSG_LEASEQUERY,
             CAT(CLIENTID, opt(DK_OPT_LQ_QUERY, CAT("01fe800000000000000000000000000001", DNS)))),
-        DK_ECONTAIN, "option 23 (DNS_SERVERS) is not allowed in option 44 (LQ_QUERY)", 2,
-        DK_OPT_LQ_QUERY, DK_OPT_DNS_SERVERS);
+        DK_ECONTAIN, "not allowed in option 44 (LQ_QUERY)", 2, DK_OPT_LQ_QUERY, DK_OPT_DNS_SERVERS);
     /*
      * Client data holds whatever the server knows, and the relay chain the
      * client's last message came through, without that message (RFC 5007
@@ -425,22 +414,21 @@ static void leasequery_rules(void **state)
     assert_fails(msg(DK_MSG_LEASEQUERY_REPLY,
                      CAT(CLIENTID, SERVERID,
                          opt(DK_OPT_CLIENT_DATA, opt(DK_OPT_LQ_RELAY_DATA, CAT(peer, bad))))),
-                 DK_ECONTAIN, "option 23 (DNS_SERVERS) is not allowed in RELAY-FORW", 4,
-                 DK_OPT_CLIENT_DATA, DK_OPT_LQ_RELAY_DATA, DK_OPT_RELAY_MSG, DK_OPT_DNS_SERVERS);
+                 DK_ECONTAIN, "not allowed in RELAY-FORW", 4, DK_OPT_CLIENT_DATA,
+                 DK_OPT_LQ_RELAY_DATA, DK_OPT_RELAY_MSG, DK_OPT_DNS_SERVERS);
     /* The client's message must have been removed... */
     const char *sol = msg(DK_MSG_SOLICIT, CAT(CLIENTID, ELAPSED));
     const char *full = relay(DK_MSG_RELAY_FORW, 0, sol, "");
     assert_fails(msg(DK_MSG_LEASEQUERY_REPLY,
                      CAT(CLIENTID, SERVERID,
                          opt(DK_OPT_CLIENT_DATA, opt(DK_OPT_LQ_RELAY_DATA, CAT(peer, full))))),
-                 DK_ECONTAIN, "SOLICIT is not allowed in option 9 (RELAY_MSG) of RELAY-FORW", 3,
-                 DK_OPT_CLIENT_DATA, DK_OPT_LQ_RELAY_DATA, DK_OPT_RELAY_MSG);
+                 DK_ECONTAIN, "may not carry SOLICIT inside RELAY-FORW", 3, DK_OPT_CLIENT_DATA,
+                 DK_OPT_LQ_RELAY_DATA, DK_OPT_RELAY_MSG);
     /* ...and it is not the relay data itself. */
     assert_fails(msg(DK_MSG_LEASEQUERY_REPLY,
                      CAT(CLIENTID, SERVERID,
                          opt(DK_OPT_CLIENT_DATA, opt(DK_OPT_LQ_RELAY_DATA, CAT(peer, sol))))),
-                 DK_ECONTAIN, "SOLICIT is not allowed in option 47 (LQ_RELAY_DATA)", 2,
-                 DK_OPT_CLIENT_DATA, DK_OPT_LQ_RELAY_DATA);
+                 DK_ECONTAIN, "may not carry SOLICIT", 2, DK_OPT_CLIENT_DATA, DK_OPT_LQ_RELAY_DATA);
     /* Outside relay data, a Relay-forward without a Relay Message is wrong. */
     assert_fails(relay(DK_MSG_RELAY_FORW, 1, bare_relay(0, ifid), ""), DK_ECOUNT,
                  "RELAY-FORW must contain option 9 (RELAY_MSG)", 1, DK_OPT_RELAY_MSG);
