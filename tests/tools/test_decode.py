@@ -19,6 +19,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pcapgen as pg  # noqa: E402
 
 DECODE = os.environ.get("DECODE", "")
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SAMPLE = os.path.join(REPO, "examples", "captures", "sample.pcap")
+MAKE_SAMPLE = os.path.join(REPO, "examples", "captures", "make-sample.py")
+VECTORS = os.path.join(os.environ.get("DHCPKIT_VECTORS")
+                       or os.path.join(REPO, "..", "shared", "vectors"), "dhcpkit_pcaps.jsonl")
 
 # A Solicit from a client with a DUID-LL: CLIENTID, ELAPSED_TIME, IA_NA, ORO.
 SOLICIT = bytes.fromhex(
@@ -401,8 +406,11 @@ class Captures(ToolTest):
         p = self.write("frag.pcap", frames, pg.LINKTYPE_ETHERNET)
         err = self.assertDecodes([p], [REPLY, big, SOLICIT])
         self.assertEqual(err, "")
-        # In order, in two fragments, on SLL, in pcapng.
-        fr2 = pg.fragments(dgram, pg.NH_UDP, 7, 2048)
+        # In order, in two fragments, on SLL, in pcapng; the fragmentable part
+        # starts with a destination options header, which only the first
+        # fragment's Next Header says (RFC 8200 §4.5: the others' do not count).
+        fr2 = pg.fragments(pg.ext(pg.NH_UDP) + dgram, pg.NH_DSTOPTS, 7, 2048)
+        fr2[1] = (0, 0, bytes([59]) + fr2[1][2][1:])
         frames = [pg.sll(pg.ipv6(f[2], nh=pg.NH_FRAGMENT)) for f in fr2]
         p = self.write("frag2.pcapng", frames, pg.LINKTYPE_LINUX_SLL, "pcapng")
         self.assertDecodes([p], [big])
@@ -418,10 +426,15 @@ class Captures(ToolTest):
         self.assertDecodes([p], [b, a])
 
     def test_atomic_fragment(self):
-        frames = [pg.ether(pg.ipv6(pg.frag(pg.NH_UDP, 0, False, 9, pg.udp(SOLICIT)),
-                                   nh=pg.NH_FRAGMENT))]
-        p = self.write("atomic.pcap", frames, pg.LINKTYPE_ETHERNET)
-        self.assertDecodes([p], [SOLICIT])
+        # RFC 6946: an atomic fragment is a whole datagram and does not disturb
+        # a datagram being reassembled under the same identification.
+        big = big_message()
+        fr = [pg.ether(pg.ipv6(f[2], nh=pg.NH_FRAGMENT))
+              for f in pg.fragments(pg.udp(big), pg.NH_UDP, 9, 1232)]
+        atomic = pg.ether(pg.ipv6(pg.frag(pg.NH_UDP, 0, False, 9, pg.udp(SOLICIT)),
+                                  nh=pg.NH_FRAGMENT))
+        p = self.write("atomic.pcap", [fr[0], atomic] + fr[1:], pg.LINKTYPE_ETHERNET)
+        self.assertDecodes([p], [SOLICIT, big])
 
     def test_overlapping_fragments(self):
         big = big_message()
@@ -470,15 +483,19 @@ class Captures(ToolTest):
         frames = [
             pg.frag(pg.NH_UDP, 0, True, 1, dgram[:20]),             # not a multiple of 8
             pg.frag(pg.NH_UDP, 65528, False, 2, bytes(16)),          # beyond 65535 octets
+            pg.frag(pg.NH_UDP, 65480, True, 4, bytes(16)),           # with the 40-octet header
             pg.frag(pg.NH_UDP, 16, True, 3, dgram[16:24]),           # ends past ...
             pg.frag(pg.NH_UDP, 8, False, 3, dgram[8:16]),            # ... the last fragment
         ]
+        # A datagram holding a second Fragment header (RFC 8200 §4.1: once only).
+        nested = pg.frag(pg.NH_UDP, 0, False, 6, dgram)
+        frames += [f[2] for f in pg.fragments(nested, pg.NH_FRAGMENT, 6, 32)]
         frames = [pg.ether(pg.ipv6(f, nh=pg.NH_FRAGMENT)) for f in frames]
         p = self.write("badfrag.pcap", frames, pg.LINKTYPE_ETHERNET)
         rc, out, err = run([p])
         self.assertEqual((rc, out), (0, ""), err)
         self.assertEqual(err, "ipv6-dhcp-decode: %s: note: fragmented datagrams skipped: 1 with "
-                         "overlapping or inconsistent fragments, 0 incomplete; 2 bad fragments\n" % p)
+                         "overlapping or inconsistent fragments, 0 incomplete; 3 bad fragments\n" % p)
 
     def test_snaplen(self):
         frame = pg.ether(ip(REPLY))
@@ -548,6 +565,29 @@ class Captures(ToolTest):
         subprocess.run(["text2pcap", "-q", "-6", "fe80::2,ff02::1:2", "-u", "546,547", dump, out],
                        check=True, capture_output=True)
         self.assertDecodes([out], [SOLICIT, RELAY])
+
+
+class Sample(ToolTest):
+    """examples/captures/sample.pcap: the real messages of the vectors."""
+
+    def test_sample_decodes(self):
+        rc, out, err = run([SAMPLE])
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(len(lines(out)), 47)
+        rc, out, err = run(["--text", SAMPLE])
+        self.assertEqual(rc, 0)
+        self.assertTrue(lines(out)[0].startswith("RELAY-FORW hop_count=1 "), out[:100])
+
+    @unittest.skipUnless(os.path.exists(VECTORS), "test vectors not found")
+    def test_sample_is_the_vectors(self):
+        with open(VECTORS) as f:
+            msgs = [bytes.fromhex(json.loads(ln)["hex"]) for ln in f]
+        self.assertDecodes([SAMPLE], msgs)
+        out = self.path("sample.pcap")
+        subprocess.run(["/usr/bin/python3", MAKE_SAMPLE, VECTORS, out], check=True,
+                       capture_output=True)
+        with open(out, "rb") as a, open(SAMPLE, "rb") as b:
+            self.assertTrue(a.read() == b.read(), "sample.pcap differs from make-sample.py's")
 
 
 class Robustness(ToolTest):
