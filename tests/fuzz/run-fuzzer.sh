@@ -6,9 +6,11 @@
 #       fuzz_roundtrip, fuzz_options) for MINUTES, starting from
 #       tests/fuzz/corpus/TARGET; new inputs go to build-fuzz/work/TARGET,
 #       crashes to build-fuzz/artifacts/TARGET/.
-#   tests/fuzz/run-fuzzer.sh --merge TARGET   minimise the committed corpus
-#       plus the work corpus into a fresh directory and replace the
-#       committed corpus with it (then review and commit it).
+#   tests/fuzz/run-fuzzer.sh --merge TARGET   rebuild the committed corpus in
+#       a fresh directory: the seeds from the test vectors (seed-corpus.py),
+#       then only those inputs of the committed and the work corpus that add
+#       coverage (libFuzzer -merge=1); replaces tests/fuzz/corpus/TARGET
+#       (review and commit it).
 #
 # Extra libFuzzer flags may be given in FUZZ_ARGS (e.g. FUZZ_ARGS=-jobs=2).
 set -eu
@@ -38,8 +40,10 @@ artifacts="$build/artifacts/$target"
 mkdir -p "$work" "$artifacts"
 
 if [ "$merge" = 1 ]; then
-    fresh="$build/work/$target.merged"
-    rm -rf "$fresh"
+    seeds="$build/work/seeds"
+    fresh="$seeds/$target"
+    rm -rf "$seeds"
+    /usr/bin/python3 "$root/tests/fuzz/seed-corpus.py" --out "$seeds" >/dev/null
     mkdir -p "$fresh"
     "$build/tests/fuzz/$target" -merge=1 -max_len=65535 "$fresh" "$corpus" "$work"
     rm -f "$corpus"/*
