@@ -333,8 +333,9 @@ int dk__value_parse(struct dk__ctx *ctx, const struct dk_config_type *t, const c
                 return WHY("out of memory");
             }
             memcpy(p, ctx->cfg->dir, dl);
-            p[dl] = '/';
-            memcpy(p + dl + 1, text, n);
+            if (p[dl - 1] != '/')
+                p[dl++] = '/';
+            memcpy(p + dl, text, n);
             out->v.s = p;
         } else {
             out->v.s = out->text;
