@@ -406,10 +406,14 @@ static void read_arg(struct run *r, const char *arg, int index)
         set_status(r, EXIT_INPUT);
         return;
     }
-    char what[192];
-    snprintf(what, sizeof(what), "%s '%.40s%s': no such file, and not hex", label, arg,
-             strlen(arg) > 40 ? "..." : "");
-    hex_message(r, label, what, arg, strlen(arg));
+    /* The argument, cut at 40 characters (copied: gcc's sanitizer builds
+     * misjudge "%.40s" of a pointer as possibly null). */
+    char shown[48], what[192];
+    size_t len = strlen(arg), k = len > 40 ? 40 : len;
+    memcpy(shown, arg, k);
+    snprintf(shown + k, sizeof(shown) - k, "%s", len > 40 ? "..." : "");
+    snprintf(what, sizeof(what), "%s '%s': no such file, and not hex", label, shown);
+    hex_message(r, label, what, arg, len);
 }
 
 int main(int argc, char **argv)
