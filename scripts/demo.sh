@@ -2,26 +2,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The main job: build dhcpkit, then show what it does today. Until the server
 # lands (issue 3) this decodes real DHCPv6 traffic: the captures of the
-# original dhcpkit (a Fritz!Box CPE behind two relays), turned into a pcap on
-# the spot with text2pcap, read back through libpcap by ipv6-dhcp-decode.
+# original dhcpkit (a Fritz!Box CPE behind two relays, a MAP deployment),
+# read through libpcap by ipv6-dhcp-decode and validated.
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 [ -f build/build.ninja ] || meson setup build >/dev/null
 ninja -C build >/dev/null
 
-vectors=${DHCPKIT_VECTORS:-../shared/vectors}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-# One UDP datagram per captured message, in text2pcap's hex-dump format.
-jq -r 'select(.validity == "valid-captured") | .hex' "$vectors/dhcpkit_pcaps.jsonl" |
-    while read -r hex; do
-        echo "$hex" | sed 's/../& /g; s/^/000000 /'
-    done >"$work/dump.txt"
-text2pcap -q -6 2001:db8:ffff:1::1,2001:db8:ffff:2::2 -u 547,547 "$work/dump.txt" "$work/capture.pcap"
-
-echo "== ipv6-dhcp-decode --text $work/capture.pcap (first 6 of $(grep -c . "$work/dump.txt") messages)"
-./build/tools/ipv6-dhcp-decode --text "$work/capture.pcap" | head -6
+capture=examples/captures/sample.pcap
+echo "== ipv6-dhcp-decode --text $capture (the first 4 of $(./build/tools/ipv6-dhcp-decode "$capture" | wc -l) messages)"
+./build/tools/ipv6-dhcp-decode --text "$capture" | head -4
 echo
 echo "== the first message as JSON"
-./build/tools/ipv6-dhcp-decode "$work/capture.pcap" | head -1 | jq .
+./build/tools/ipv6-dhcp-decode "$capture" | head -1 | jq .
+echo
+echo "== a malformed message: an IAADDR that runs past its IA_NA"
+./build/tools/ipv6-dhcp-decode 01f350d6000300200000000100000000000000000005001e20010db8000000000000000000000001 || echo "exit status $?"
