@@ -539,6 +539,47 @@ static void renders_json_with_field_names(void **state)
     }
 }
 
+static void field_value_errors(void **state)
+{
+    (void)state;
+    /* Values the decoder checks inside a body of the right length. */
+    static const struct {
+        const char *hex;
+        int err;
+    } cases[] = {
+        /* RFC 8415 §21.22: prefix length 128 is the most, 129 is refused */
+        {"001a 0019 00000708 00000e10 80 20010db8000100000000000000000000", 0},
+        {"001a 0019 00000708 00000e10 81 20010db8000100000000000000000000", DK_EVALUE},
+        {"001a 0019 00000708 00000e10 ff 20010db8000100000000000000000000", DK_EVALUE},
+        /* RFC 7598 §4.1: IPv4 prefix length 0..32 */
+        {"0059 0008 00 00 20 c0000200 00", 0},
+        {"0059 0008 00 00 21 c0000200 00", DK_EVALUE},
+        /* RFC 7598 §4.3: a variable prefix of 0, 1 and 128 bits, and 129 */
+        {"005b 0001 00", 0},
+        {"005b 0002 01 80", 0},
+        {"005b 0011 80 20010db8000100000000000000000001", 0},
+        {"005b 0011 81 20010db8000100000000000000000001", DK_EVALUE},
+        /* the prefix length asks for more octets than the body has */
+        {"005b 0002 09 80", DK_ELENGTH},
+        /* RFC 2865 §5: a RADIUS attribute's length counts its own 2 octets */
+        {"0051 0002 01 02", 0},
+        {"0051 0002 01 01", DK_ELENGTH},
+        {"0051 0002 01 00", DK_ELENGTH},
+        {"0051 0003 01 04 00", DK_ETRUNC},
+        /* RFC 8415 §21.15: a user class item longer than the option */
+        {"000f 0003 0002 61", DK_ETRUNC},
+        {"000f 0002 0000", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint8_t b[64];
+        size_t n = unhex(cases[i].hex, b, sizeof(b));
+        unsigned code = (unsigned)(b[0] << 8 | b[1]);
+        int err = decode_one(DK_SPACE_DHCPV6, code, b, n, NULL, NULL);
+        if (err != cases[i].err)
+            fail_msg("%s: %s, want %s", cases[i].hex, dk_errname(err), dk_errname(cases[i].err));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -549,6 +590,7 @@ int main(void)
         cmocka_unit_test(truncated_body_with_matching_length),
         cmocka_unit_test(length_plus_one),
         cmocka_unit_test(renders_json_with_field_names),
+        cmocka_unit_test(field_value_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,7 +93,15 @@ static void message_types(void **state)
         assert_int_equal(dk_msg_is_client_server(t), cs);
         assert_int_equal(dk_msg_is_relay(t), t == 12 || t == 13);
         assert_int_equal(dk_msg_name(t) != NULL, t >= 1 && t <= 17);
+        assert_int_equal(dk_status_name(t) != NULL, t <= 11);
     }
+    assert_string_equal(dk_msg_name(DK_MSG_RELAY_FORW), "RELAY-FORW");
+    assert_string_equal(dk_msg_name(DK_MSG_INFORMATION_REQUEST), "INFORMATION-REQUEST");
+    assert_string_equal(dk_status_name(DK_STATUS_NO_BINDING), "NoBinding");
+    assert_string_equal(dk_status_name(DK_STATUS_QUERY_TERMINATED), "QueryTerminated");
+    assert_null(dk_status_name(65535));
+    assert_null(dk_opt_name(65535));
+    assert_null(dk_opt_name(10)); /* unassigned */
 }
 
 static void truncated_message_at_every_offset(void **state)
@@ -530,6 +538,16 @@ static void thousands_of_options(void **state)
     m = (struct dk_msg *)small;
     assert_int_equal(dk_msg_decode(wire, n, &a, &m, &d), DK_ENOMEM);
     assert_null(m);
+    assert_int_equal(d.err, DK_ENOMEM);
+    /* No arena at all, for a message and for an option run. */
+    struct dk_opt *opts = (struct dk_opt *)small;
+    size_t nopts = 1;
+    dk_arena_init(&a, small, 0);
+    assert_int_equal(dk_msg_decode(wire, n, &a, &m, &d), DK_ENOMEM);
+    assert_null(m);
+    assert_int_equal(dk_opts_decode(wire + 4, 6, DK_SPACE_DHCPV6, &a, &opts, &nopts, &d),
+                     DK_ENOMEM);
+    assert_int_equal(nopts, 0);
     assert_int_equal(d.err, DK_ENOMEM);
 }
 

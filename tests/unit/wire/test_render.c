@@ -279,6 +279,26 @@ static void full_buffers(void **state)
     assert_int_equal(dk_duid_to_json(&w, m->opts[0].v[0].p, m->opts[0].v[0].n), DK_ENOSPC);
 }
 
+static void hand_built_trees(void **state)
+{
+    (void)state;
+    /* Trees built by a handler rather than the decoder: a Relay Message
+     * option without its message renders as null, a malformed name as "?". */
+    struct dk_opt relay_msg = {.code = DK_OPT_RELAY_MSG,
+                               .def = dk_optdef_find(DK_SPACE_DHCPV6, DK_OPT_RELAY_MSG)};
+    static const uint8_t bad_name[] = {0xc0, 0x0c};
+    struct dk_opt aftr = {.code = DK_OPT_AFTR_NAME,
+                          .def = dk_optdef_find(DK_SPACE_DHCPV6, DK_OPT_AFTR_NAME),
+                          .v = {{.p = bad_name, .n = sizeof(bad_name)}}};
+    struct dk_opt opts[] = {relay_msg, aftr};
+    struct dk_msg m = {.type = DK_MSG_RELAY_REPL, .opts = opts, .nopts = 2};
+    assert_string_equal(json(&m),
+                        "{\"msg_type\": 13, \"msg_name\": \"RELAY-REPL\", \"hop_count\": 0, "
+                        "\"link_address\": \"::\", \"peer_address\": \"::\", \"options\": "
+                        "[{\"code\": 9, \"name\": \"OPTION_RELAY_MSG\", \"message\": null}, "
+                        "{\"code\": 64, \"name\": \"OPTION_AFTR_NAME\", \"fqdn\": \"?\"}]}");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +310,7 @@ int main(void)
         cmocka_unit_test(every_octet_in_a_string),
         cmocka_unit_test(duid_to_json),
         cmocka_unit_test(full_buffers),
+        cmocka_unit_test(hand_built_trees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
