@@ -260,9 +260,10 @@ static void read_ini(struct ini *ini, const char *buf, size_t len)
             continue;
         }
         if (!cur) {
-            if (!in_refused)
-                dk__error(ctx, ln, "'%.*s' is outside any [section]", (int)(klen > 60 ? 60 : klen),
-                          line);
+            if (!in_refused) {
+                char shown[80];
+                dk__error(ctx, ln, "'%s' is outside any [section]", dk__shorten(line, klen, shown));
+            }
             continue;
         }
         last = add_kv(ini, cur, line, klen, v, vlen, ln);
@@ -815,7 +816,7 @@ static void map_option(struct dk__ctx *ctx, struct dk__node *root, const struct 
         return;
     }
     if (alen) {
-        dk__error(ctx, sec->line, "[option %.*s] takes no argument", (int)t, sec->arg);
+        dk__error(ctx, sec->line, "[option %s] takes no argument", dk__shorten(sec->arg, t, shown));
         return;
     }
     struct dk__node *node = new_node(ctx, root, h->section, sec);
