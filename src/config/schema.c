@@ -164,6 +164,12 @@ static const struct dk_config_key_def root_keys[] = {
         "UNIX socket of ipv6-dhcpctl"),
     KEY("control-socket-user", T_STR(256), 0, NULL, NULL, "owner of the control socket"),
     KEY("control-socket-group", T_STR(256), 0, NULL, NULL, "group of the control socket"),
+    /* Ours: peers in this group may only read statistics (stats, stats-json). */
+    KEY("control-socket-readonly-group", T_STR(256), 0, NULL, NULL,
+        "group whose members may only read statistics"),
+    /* Ours: where a generated server DUID is kept across restarts. */
+    KEY("server-duid-file", T_PATH(0), 0, "/var/lib/dhcpkit/server-duid", NULL,
+        "state file of the generated server DUID (without a duid-* section)"),
     KEY("workers", T_UINT(1, 1024), 0, NULL, "10",
         "worker threads (default: number of CPUs; INI: threads = 10)"),
     KEY("allow-rapid-commit", T_BOOL, 0, "no", NULL, "allow rapid commit (RFC 8415 §18.3.1)"),
