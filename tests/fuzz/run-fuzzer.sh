@@ -8,9 +8,9 @@
 #       crashes to build-fuzz/artifacts/TARGET/.
 #   tests/fuzz/run-fuzzer.sh --merge TARGET   rebuild the committed corpus in
 #       a fresh directory: the seeds from the test vectors (seed-corpus.py),
-#       then only those inputs of the committed and the work corpus that add
-#       coverage (libFuzzer -merge=1); replaces tests/fuzz/corpus/TARGET
-#       (review and commit it).
+#       then a small set of inputs from the committed and the work corpus
+#       with the same coverage (libFuzzer -set_cover_merge=1); replaces
+#       tests/fuzz/corpus/TARGET (review and commit it).
 #
 # Extra libFuzzer flags may be given in FUZZ_ARGS (e.g. FUZZ_ARGS=-jobs=2).
 set -eu
@@ -45,7 +45,7 @@ if [ "$merge" = 1 ]; then
     rm -rf "$seeds"
     /usr/bin/python3 "$root/tests/fuzz/seed-corpus.py" --out "$seeds" >/dev/null
     mkdir -p "$fresh"
-    "$build/tests/fuzz/$target" -merge=1 -max_len=65535 "$fresh" "$corpus" "$work"
+    "$build/tests/fuzz/$target" -set_cover_merge=1 -max_len=65535 "$fresh" "$corpus" "$work"
     rm -f "$corpus"/*
     cp "$fresh"/* "$corpus"/
     echo "$target: $(ls "$corpus" | wc -l) files in $corpus"
