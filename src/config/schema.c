@@ -60,6 +60,7 @@ static const char *const e_message_type[] = {
     "dhcpv4-response",
     NULL,
 };
+static const char *const e_dump_format[] = {"json", "text", NULL};
 static const char *const e_rate_key[] = {
     "duid", "interface-id", "remote-id", "subscriber-id", "linklayer-id", NULL,
 };
@@ -354,6 +355,12 @@ static const struct dk_config_key_def static_keys[] = {
     KEY("prefix-valid-lifetime", T_TIME_INF(0), 0, "30d", "86400", "of delegated prefixes"),
 };
 
+/* Ours: dhcpkit 0.x's dump_requests printed the message and answered nothing. */
+static const struct dk_config_key_def dump_keys[] = {
+    KEY("format", T_ENUM(e_dump_format), 0, "json", NULL, "json or text, one line per request"),
+    KEY("answer", T_BOOL, 0, "no", NULL, "answer the requests too (default: answer nothing)"),
+};
+
 static const struct dk_config_key_def unanswered_keys[] = {
     KEY("authoritative", T_BOOL, 0, "no", NULL,
         "Renew of an unknown IA: lifetimes 0 (yes) or NoBinding (no)"),
@@ -547,7 +554,7 @@ static const struct dk_config_section_def schema[] = {
     HANDLER("copy-remote-id", NOKEYS, "echo the relay's remote-id"),
     HANDLER("copy-subscriber-id", NOKEYS, "echo the relay's subscriber-id"),
     HANDLER("copy-linklayer-id", NOKEYS, "echo the relay's client link-layer address"),
-    HANDLER("dump-requests", NOKEYS,
+    HANDLER("dump-requests", KEYS(dump_keys),
             "ours (INI message-handler = dump_requests): log, answer nothing"),
     SECTION("static-csv", DK_CFG_KIND_HANDLER, HANDLER_WHERE, 0, 0, NULL, DK_CFG_ARG_REQUIRED,
             T_PATH(0), "a CSV file", KEYS(static_keys), check_static,
