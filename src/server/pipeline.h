@@ -67,23 +67,61 @@ struct dk_result {
     uint8_t msg_in;         /* type of the client's message, 0 if unparsable */
     uint8_t msg_out;        /* type of the reply, 0 if none */
     bool use_multicast;     /* the reply is a UseMulticast refusal */
+    /* Added: why the message was dropped or not answered (a receive rule of
+     * RFC 8415 §16, the handler that decided, ...), for debug logs; a static
+     * string, or NULL. */
+    const char *why;
 };
 
 /*
  * Builds the handler tree from a config tree. server_duid is the server's
  * DUID (the pipeline copies it). Errors go to errs as "file:line: message";
  * returns 0 or a negative DK_E* with at least one error appended.
+ * cfg is only read during the call: the pipeline keeps copies of what it
+ * needs, so the tree may be freed afterwards. Handlers log through a
+ * default that writes "ipv6-dhcpd: message" lines to standard error.
  */
 int dk_pipeline_new(const struct dk_config *cfg, const uint8_t *server_duid, size_t duid_len,
                     struct dk_pipeline **out, struct dk_config_errors *errs);
+
+/*
+ * Added: what the engine may give the pipeline besides the config. Every
+ * member is optional (NULL/0: the default).
+ */
+struct dk_pipeline_env {
+    /* Where handlers log (dump-requests, warnings). level is one of the
+     * DK_LOGLEVEL_* numbers of <dhcpkit/bundle.h>, which are the numbers of
+     * the daemon's levels (10 debug, 20 info, 30 warning, 40 error); msg is
+     * one line, its wire strings escaped. Called from any worker thread at
+     * once. Default: standard error. */
+    void (*log)(void *ctx, int level, const char *msg);
+    void *log_ctx;
+    /* A monotonic clock in milliseconds (rate limits). Default:
+     * CLOCK_MONOTONIC. Tests pass their own. */
+    uint64_t (*now_ms)(void *ctx);
+    void *clock_ctx;
+};
+
+/* dk_pipeline_new() with an environment (env may be NULL). */
+int dk_pipeline_new_env(const struct dk_config *cfg, const uint8_t *server_duid, size_t duid_len,
+                        const struct dk_pipeline_env *env, struct dk_pipeline **out,
+                        struct dk_config_errors *errs);
+
+/* Frees p and everything its handlers and workers made for it. No worker
+ * may be inside dk_pipeline_handle() with p. dk_pipeline_free(NULL) is a
+ * no-op. */
 void dk_pipeline_free(struct dk_pipeline *p);
 
-/* Per-thread scratch (decode arena, reply tree); one per worker thread. */
+/* Per-thread scratch (decode arena, reply tree); one per worker thread. A
+ * worker may be used with one pipeline after another (reload); NULL when out
+ * of memory. dk_worker_free(NULL) is a no-op. */
 struct dk_worker *dk_worker_new(void);
 void dk_worker_free(struct dk_worker *w);
 
 /* Handles one datagram. Never fails in a way the engine must handle beyond
- * counting: every outcome is a verdict. */
+ * counting: every outcome is a verdict. tx->len is 0 unless the verdict is
+ * DK_VERDICT_REPLY; a reply that does not fit in tx->cap is a handling
+ * error. Nothing of rx is kept after the call. */
 void dk_pipeline_handle(const struct dk_pipeline *p, struct dk_worker *w, const struct dk_rx *rx,
                         struct dk_tx *tx, struct dk_result *res);
 
