@@ -73,10 +73,15 @@ struct dk_diag {
 /*
  * Structural limits, checked while decoding: relay messages nested in one
  * chain (RFC 8415 §7.6), messages nested through any option (relay and
- * leasequery data), and options nested inside one message.
+ * leasequery data), options nested inside one message, and levels of
+ * messages and options in all. The last bounds every recursive walk of a
+ * decoded tree (encoder, renderer, validator): a chain of 32 relays around a
+ * client message with an IA_NA holding an IAADDR holding a Status Code is 68
+ * levels deep.
  */
 #define DK_MAX_RELAYS      DK_HOP_COUNT_LIMIT
 #define DK_MAX_MSG_NESTING (DK_MAX_RELAYS + 2)
+#define DK_MAX_NESTING     72
 #define DK_MAX_OPT_DEPTH   8
 
 /*

@@ -9,7 +9,8 @@
  * Renders decoded messages for logs, the decoder tool and the looking glass.
  * Output is appended to w and NUL-terminated (the NUL is not counted in
  * w->len). Every octet that came from the wire is escaped, so the output is
- * safe to log. Returns 0 or DK_ENOSPC (retry with a larger buffer).
+ * safe to log. Returns 0, DK_ENOSPC (retry with a larger buffer), or
+ * DK_EDEPTH for a hand-built tree deeper than DK_MAX_NESTING.
  *
  * JSON shape (one object, no newlines; the README documents every field):
  *   {"msg_type": 1, "msg_name": "SOLICIT", "transaction_id": "f350d6", "options": [...]}

@@ -27,6 +27,7 @@ struct work {
     unsigned msgs;   /* messages enclosing this region */
     unsigned relays; /* relay messages enclosing this region */
     unsigned depth;  /* options enclosing this region within its message */
+    unsigned level;  /* messages and options enclosing this region, in all */
     struct dk_msg **msg_out;
     struct dk_opt **opts_out;
     size_t *nopts_out;
@@ -98,6 +99,7 @@ static struct work *push(struct ctx *c, const struct work *parent, uint8_t kind,
     w->p = p;
     w->n = n;
     w->off = off;
+    w->level = parent ? parent->level + 1 : 1;
     if (parent) {
         w->msgs = parent->msgs;
         w->relays = parent->relays;
@@ -278,6 +280,8 @@ static int decode_fields(struct ctx *c, struct work *w, size_t off, struct dk_op
             v->n = (uint32_t)n;
             if (f->kind == DK_F_MESSAGE && n == 0)
                 return fail(c, w, off, o, DK_ELENGTH, "the encapsulated message is empty");
+            if (n == 0) /* no children: nothing to queue, so no depth to count */
+                break;
             struct work *child = push(c, w, f->kind == DK_F_MESSAGE ? W_MSG : W_OPTS, p, n, at);
             if (!child)
                 return fail(c, w, off, o, DK_ENOMEM, "out of decoding memory");
@@ -420,6 +424,11 @@ static int run(struct ctx *c)
         c->head = w->next;
         if (!c->head)
             c->tail = NULL;
+        /* One bound on the whole tree keeps the recursive encoder, renderer
+         * and validator shallow whatever the mix of messages and options. */
+        if (w->level > DK_MAX_NESTING)
+            return fail(c, w, w->off, NULL, DK_EDEPTH, "nested more than %d levels deep",
+                        DK_MAX_NESTING);
         int err = w->kind == W_MSG ? decode_msg(c, w) : decode_opts(c, w);
         if (err)
             return err;

@@ -8,7 +8,7 @@
 #include <dhcpkit/message.h>
 
 /* Trees handed to the encoder are bounded like decoded ones. */
-#define DK_MAX_ENCODE_DEPTH (DK_MAX_MSG_NESTING * (DK_MAX_OPT_DEPTH + 1))
+#define DK_MAX_ENCODE_DEPTH DK_MAX_NESTING
 
 static int encode_msg(struct dk_wbuf *w, const struct dk_msg *m, unsigned depth);
 

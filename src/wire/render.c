@@ -12,6 +12,7 @@
 struct out {
     struct dk_wbuf *w;
     bool json;
+    unsigned depth; /* messages and options being rendered, bounded below */
 };
 
 static void put(struct out *o, const char *s)
@@ -325,6 +326,12 @@ static void field(struct out *o, const struct dk_opt *opt, const struct dk_field
 static void opt(struct out *o, const struct dk_opt *v)
 {
     bool first = true;
+    /* Decoded trees are at most DK_MAX_NESTING deep; refuse deeper hand-built ones. */
+    if (++o->depth > DK_MAX_NESTING) {
+        o->w->err = o->w->err ? o->w->err : DK_EDEPTH;
+        o->depth--;
+        return;
+    }
     if (o->json) {
         put(o, "{");
         key(o, "code", &first);
@@ -356,6 +363,7 @@ static void opt(struct out *o, const struct dk_opt *v)
         put_bytes(o, v->v[0].p, v->v[0].n);
     }
     put(o, o->json ? "}" : ")");
+    o->depth--;
 }
 
 static void opts(struct out *o, const struct dk_opt *v, size_t n)
@@ -372,6 +380,11 @@ static void opts(struct out *o, const struct dk_opt *v, size_t n)
 static void msg(struct out *o, const struct dk_msg *m)
 {
     bool first = true;
+    if (++o->depth > DK_MAX_NESTING) {
+        o->w->err = o->w->err ? o->w->err : DK_EDEPTH;
+        o->depth--;
+        return;
+    }
     const char *name = dk_msg_name(m->type);
     char xid[8];
     if (o->json) {
@@ -411,12 +424,14 @@ static void msg(struct out *o, const struct dk_msg *m)
         put_bytes(o, m->raw, m->nraw);
         if (o->json)
             put(o, "}");
+        o->depth--;
         return;
     }
     key(o, "options", &first);
     opts(o, m->opts, m->nopts);
     if (o->json)
         put(o, "}");
+    o->depth--;
 }
 
 /* NUL-terminates without counting the NUL; reports a full buffer. */
@@ -429,28 +444,28 @@ static int finish(struct dk_wbuf *w)
 
 int dk_msg_to_json(struct dk_wbuf *w, const struct dk_msg *m)
 {
-    struct out o = {w, true};
+    struct out o = {w, true, 0};
     msg(&o, m);
     return finish(w);
 }
 
 int dk_opt_to_json(struct dk_wbuf *w, const struct dk_opt *v)
 {
-    struct out o = {w, true};
+    struct out o = {w, true, 0};
     opt(&o, v);
     return finish(w);
 }
 
 int dk_duid_to_json(struct dk_wbuf *w, const uint8_t *p, size_t n)
 {
-    struct out o = {w, true};
+    struct out o = {w, true, 0};
     duid(&o, p, n);
     return finish(w);
 }
 
 int dk_msg_to_text(struct dk_wbuf *w, const struct dk_msg *m)
 {
-    struct out o = {w, false};
+    struct out o = {w, false, 0};
     msg(&o, m);
     return finish(w);
 }

@@ -16,11 +16,11 @@
 #include "contain.h"
 
 /*
- * The deepest tree the decoder builds: DK_MAX_MSG_NESTING messages, each with
- * option lists nested at most DK_MAX_OPT_DEPTH deep. A hand-built tree that
- * is deeper fails with DK_EDEPTH.
+ * The deepest tree the decoder builds is DK_MAX_NESTING levels of messages
+ * and options, so it has fewer nested option lists than that. A hand-built
+ * tree that is deeper fails with DK_EDEPTH.
  */
-#define MAX_FRAMES (DK_MAX_MSG_NESTING * DK_MAX_OPT_DEPTH + 1)
+#define MAX_FRAMES (DK_MAX_NESTING + 1)
 
 /* One list of options being walked: a message's options or an option's. */
 struct frame {

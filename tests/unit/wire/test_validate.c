@@ -469,7 +469,7 @@ static void depth_is_bounded(void **state)
     }
     struct dk_msg m = {.type = 200, .opts = chain, .nopts = 1}; /* a type without rules */
     assert_int_equal(dk_msg_validate(&m, &diag), DK_EDEPTH);
-    assert_int_equal(diag.npath, DK_MAX_PATH);
+    assert_int_equal(diag.npath, DK_MAX_NESTING + 1);
     free(chain);
 }
 
