@@ -26,7 +26,6 @@ enum dk_field_kind {
     DK_F_PREFIX4,       /* prefix-length octet (0..32), then 4 octets */
     DK_F_PREFIX6,       /* prefix-length octet (0..128), then 16 octets */
     DK_F_VPREFIX6,      /* prefix-length octet (0..128), then ceil(len/8) octets (RFC 7598 §4.1) */
-    DK_F_PREFIX6_AFTER, /* 16 octets whose prefix length is the previous U8 field (IAPREFIX) */
     /* Rest-of-option kinds: */
     DK_F_BYTES,    /* opaque octets */
     DK_F_STRING,   /* text, not NUL-terminated */

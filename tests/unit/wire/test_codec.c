@@ -154,7 +154,6 @@ static size_t fixed_part(const struct dk_optdef *def, const uint8_t *body)
             off += 4;
             break;
         case DK_F_IPV6:
-        case DK_F_PREFIX6_AFTER:
             off += 16;
             break;
         case DK_F_BYTES_FIXED:
