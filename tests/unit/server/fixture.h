@@ -22,6 +22,7 @@
 #include <dhcpkit/build.h>
 #include <dhcpkit/bundle.h>
 #include <dhcpkit/config.h>
+#include <dhcpkit/domain.h>
 #include <dhcpkit/render.h>
 #include <dhcpkit/validate.h>
 
