@@ -33,10 +33,12 @@ static const struct dk_config_key_def items[] = {
     {.name = "mark", .type = {.vtype = DK_CFG_STRING, .max = 16}, .flags = DK_CFG_MULTI},
     /* Adds an SNTP servers option without looking at the ORO. */
     {.name = "add-sntp", .type = {.vtype = DK_CFG_IPV6}},
+    /* Adds an Elapsed Time option to the response, which no reply may hold. */
+    {.name = "add-invalid", .type = {.vtype = DK_CFG_BOOL}, .def_nested = "no"},
 };
 
 struct probe {
-    bool has_addr, has_prefix, confirm, has_sntp;
+    bool has_addr, has_prefix, confirm, has_sntp, add_invalid;
     uint8_t sntp[16];
     uint8_t addr[16];
     uint8_t prefix[16];
@@ -81,6 +83,7 @@ static int probe_create(const struct dk_handler_args *a, void **state, char *err
     p->t1 = (uint32_t)dk_handler_get(a, "t1")->v.u;
     p->t2 = (uint32_t)dk_handler_get(a, "t2")->v.u;
     p->confirm = dk_handler_get(a, "confirm")->v.b;
+    p->add_invalid = dk_handler_get(a, "add-invalid")->v.b;
     p->result = index_of(results, dk_handler_get(a, "result")->v.s);
     p->stage = index_of(stages, dk_handler_get(a, "stage")->v.s);
     *state = p;
@@ -207,6 +210,8 @@ static int probe_handle(struct dk_bundle *b, const struct dk_hctx *h)
             return DK_ENOMEM;
         dk_bopt_set_ref(o, 0, p->sntp, 16);
     }
+    if (p->add_invalid && !dk_bundle_add(b, DK_OPT_ELAPSED_TIME, DK_BOPT_ALWAYS))
+        return DK_ENOMEM;
     return outcome(b, p, DK_STAGE_HANDLE);
 }
 
