@@ -68,8 +68,8 @@ struct dk_result {
     uint8_t msg_out;        /* type of the reply, 0 if none */
     bool use_multicast;     /* the reply is a UseMulticast refusal */
     /* Added: why the message was dropped or not answered (a receive rule of
-     * RFC 8415 §16, the handler that decided, ...), for debug logs; a static
-     * string, or NULL. */
+     * RFC 8415 §16, the name of the handler that decided, ...), for debug
+     * logs; a constant string valid while the pipeline lives, or NULL. */
     const char *why;
 };
 
