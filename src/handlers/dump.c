@@ -18,8 +18,9 @@
 
 #include "handlers.h"
 
-/* The longest line: the rendering of a large relayed message. */
-#define DUMP_MAX ((size_t)64 << 10)
+/* The first try, and the longest line (a large relayed message). */
+#define DUMP_START ((size_t)4 << 10)
+#define DUMP_MAX   ((size_t)64 << 10)
 
 struct dump {
     bool json;
@@ -68,16 +69,15 @@ static void text(struct dk_wbuf *w, const char *s)
     dk_wbuf_put(w, s, strlen(s));
 }
 
-static int dump_analyse(struct dk_bundle *b, const struct dk_hctx *h)
+/* Renders the dump line of b into a buffer of cap octets; NULL when it does
+ * not fit (or the arena is exhausted). */
+static const char *render(const struct dump *d, struct dk_bundle *b, size_t cap)
 {
-    const struct dump *d = h->state;
-    if (!b->log.fn)
-        return DK_CONTINUE;
-    uint8_t *buf = dk_arena_alloc(b->arena, DUMP_MAX);
+    uint8_t *buf = dk_arena_alloc(b->arena, cap);
     if (!buf)
-        return DK_ENOMEM;
+        return NULL;
     struct dk_wbuf w;
-    dk_wbuf_init(&w, buf, DUMP_MAX - 1);
+    dk_wbuf_init(&w, buf, cap - 1);
     char link[INET6_ADDRSTRLEN];
     inet_ntop(AF_INET6, b->link_address, link, sizeof(link));
     /* What arrived: the client's message, or the outermost relay's. */
@@ -98,8 +98,7 @@ static int dump_analyse(struct dk_bundle *b, const struct dk_hctx *h)
             text(&w, "}");
     } else {
         text(&w, "dump-requests: ");
-        /* Interface names and marks come from the kernel and the config;
-         * still, keep the line printable. */
+        /* Interface names come from the kernel; still, keep them printable. */
         for (const char *s = b->ifname ? b->ifname : "-"; *s; s++)
             dk_wbuf_u8(&w, (*s > 0x20 && *s < 0x7f) ? (uint8_t)*s : '?');
         text(&w, " link ");
@@ -107,13 +106,30 @@ static int dump_analyse(struct dk_bundle *b, const struct dk_hctx *h)
         text(&w, ": ");
         dk_msg_to_text(&w, m);
     }
-    if (w.err) {
+    if (w.err)
+        return NULL;
+    buf[w.len] = 0;
+    return (const char *)buf;
+}
+
+static int dump_analyse(struct dk_bundle *b, const struct dk_hctx *h)
+{
+    const struct dump *d = h->state;
+    if (!b->log.fn)
+        return DK_CONTINUE;
+    /* Most requests fit a small line; the arena zeroes what it hands out. */
+    size_t mark = b->arena->used;
+    const char *line = render(d, b, DUMP_START);
+    if (!line) {
+        b->arena->used = mark;
+        line = render(d, b, DUMP_MAX);
+    }
+    if (!line) {
         b->log.fn(b->log.ctx, DK_LOGLEVEL_WARNING,
                   "dump-requests: a request too long to dump was left out");
         return DK_CONTINUE;
     }
-    buf[w.len] = 0;
-    b->log.fn(b->log.ctx, DK_LOGLEVEL_INFO, (const char *)buf);
+    b->log.fn(b->log.ctx, DK_LOGLEVEL_INFO, line);
     return DK_CONTINUE;
 }
 
