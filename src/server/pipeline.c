@@ -726,7 +726,8 @@ static bool echoable(uint16_t code)
 }
 
 /* RFC 8415 §19.3: the Interface-ID of each Relay-forward goes back in its
- * Relay-reply; RFC 4994 §5: so do the options its Echo Request asks for. */
+ * Relay-reply; RFC 8357 §5.2: so does its Relay Source Port option; RFC 4994
+ * §5: so do the options its Echo Request asks for. */
 static int echo_relay_options(struct dk_bundle *b)
 {
     for (size_t i = b->direct ? 1 : 0; i < b->nrelays; i++) {
@@ -738,6 +739,16 @@ static int echo_relay_options(struct dk_bundle *b)
             if (!o)
                 return DK_ENOMEM;
             dk_bmsg_prepend(out, o);
+        }
+        /* RFC 8357 §5.2: the Relay Source Port option comes back in the
+         * Relay-reply of the relay that sent it, which learns from its
+         * Downstream Source Port where to forward the answer. */
+        const struct dk_opt *rp = dk_msg_find(in, DK_OPT_RELAY_PORT);
+        if (rp && !dk_bmsg_find(out, DK_OPT_RELAY_PORT)) {
+            struct dk_bopt *o = dk_bopt_from_opt(b->arena, rp);
+            if (!o)
+                return DK_ENOMEM;
+            dk_bmsg_append(out, o);
         }
         const struct dk_opt *ero = dk_msg_find(in, DK_OPT_ERO);
         for (size_t k = 0; ero && k + 1 < ero->v[0].n; k += 2) {

@@ -100,24 +100,31 @@ static void test_relay_link_local_link(void **state)
 }
 
 /* RFC 8357: a relay that sent a Relay Source Port option gets the answer on
- * the port it sent from. */
+ * the port it sent from, and its option back. */
 static void test_relay_source_port(void **state)
 {
     (void)state;
     struct fx *f = fx_new("");
-    struct dk_bmsg *r = relay(f, req_new(f, DK_MSG_SOLICIT), 0, "2001:db8:1::1", "fe80::2");
-    struct dk_bopt *rp = dk_bmsg_add(&f->arena, r, DK_OPT_RELAY_PORT);
-    dk_bopt_set_u(rp, 0, 0);
+    /* An inner relay that listens on 1547, behind an outer one on 5000. */
+    struct dk_bmsg *in = relay(f, req_new(f, DK_MSG_SOLICIT), 0, "::", "fe80::2");
+    dk_bopt_set_u(dk_bmsg_add(&f->arena, in, DK_OPT_RELAY_PORT), 0, 0);
+    struct dk_bmsg *r = relay(f, in, 1, "2001:db8:1::1", "fe80::2");
+    dk_bopt_set_u(dk_bmsg_add(&f->arena, r, DK_OPT_RELAY_PORT), 0, 1547);
     fx_rx_relayed(f);
     f->rx.sport = 5000;
     assert_int_equal(fx_send(f, r), DK_VERDICT_REPLY);
     assert_int_equal(f->tx.dport, 5000);
+    /* Each Relay-reply carries its relay's option back (RFC 8357 §5.2). */
+    assert_int_equal(find(f->reply, DK_OPT_RELAY_PORT)->v[0].u, 1547);
+    const struct dk_msg *inner = find(f->reply, DK_OPT_RELAY_MSG)->msg;
+    assert_int_equal(find(inner, DK_OPT_RELAY_PORT)->v[0].u, 0);
     /* Without the option: 547, whatever port it came from. */
     r = relay(f, req_new(f, DK_MSG_SOLICIT), 0, "2001:db8:1::1", "fe80::2");
     fx_rx_relayed(f);
     f->rx.sport = 5000;
     assert_int_equal(fx_send(f, r), DK_VERDICT_REPLY);
     assert_int_equal(f->tx.dport, 547);
+    assert_null(find(f->reply, DK_OPT_RELAY_PORT));
     fx_free(f);
 }
 
