@@ -51,9 +51,10 @@ struct dk_bmsg {
     struct dk_bopt *opts;
 };
 
-/* Deepest tree dk_bmsg_finish() accepts: a full relay chain (two levels per
- * relay: the message and its Relay Message option) and nested options. */
-#define DK_BUILD_MAX_DEPTH (2 * DK_MAX_RELAYS + DK_MAX_OPT_DEPTH + 4)
+/* Deepest tree dk_bmsg_finish() accepts: the bound of every walk of a
+ * decoded tree (message.h), so that what finish accepts the encoder and
+ * the validator accept too. */
+#define DK_BUILD_MAX_DEPTH DK_MAX_NESTING
 
 /* A new empty message of this type, or NULL when the arena is exhausted. */
 struct dk_bmsg *dk_bmsg_new(struct dk_arena *a, uint8_t type);
