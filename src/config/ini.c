@@ -640,6 +640,16 @@ static const struct handler handlers[] = {
     {"serverunicast", "server-unicast", km_unicast, false},
     {"ianatiminglimits", "iana-timing-limits", km_none, false},
     {"iapdtiminglimits", "iapd-timing-limits", km_none, false},
+    /* Handlers dhcpkit 0.x did not have, under names in its style. */
+    {"aftrname", "aftr-name", km_none, false},
+    {"informationrefreshtime", "information-refresh-time", km_none, false},
+    {"vendorspecificinformation", "vendor-specific-information", km_none, false},
+    {"ignorerequest", "ignore-request", km_none, false},
+    {"ratelimit", "rate-limit", km_none, false},
+    {"copyremoteid", "copy-remote-id", km_none, false},
+    {"copysubscriberid", "copy-subscriber-id", km_none, false},
+    {"copylinklayerid", "copy-linklayer-id", km_none, false},
+    {"dumprequests", "dump-requests", km_none, false},
     {"unansweredia", "unanswered-ia", km_none, false},
     {"unanswerediapd", "unanswered-iapd", km_none, false},
     {"csvbasedfixedassignment", "static-csv", km_none, true},
@@ -815,12 +825,21 @@ static void map_option(struct dk__ctx *ctx, struct dk__node *root, const struct 
         map_fixed(ctx, root, h, sec, arg, alen);
         return;
     }
-    if (alen) {
+    const struct dk_config_section_def *def = dk_config_schema_find(h->section);
+    if (alen && def && def->argkind == DK_CFG_ARG_NONE) {
         dk__error(ctx, sec->line, "[option %s] takes no argument", dk__shorten(sec->arg, t, shown));
+        return;
+    }
+    if (!alen && def && def->argkind == DK_CFG_ARG_REQUIRED) {
+        dk__error(ctx, sec->line, "[option %s] needs %s as its argument",
+                  dk__shorten(sec->arg, t, shown), def->arg_name);
         return;
     }
     struct dk__node *node = new_node(ctx, root, h->section, sec);
     if (!node)
+        return;
+    /* [option VendorSpecificInformation 40208]: the section's argument. */
+    if (alen && dk__node_set_arg(ctx, node, arg, alen, sec->line) != 0)
         return;
     map_keys(ctx, node, h, sec, NULL);
     check_required(ctx, node, h, sec);

@@ -381,6 +381,47 @@ static void test_other_handlers(void **state)
     dk_config_free(cfg);
 }
 
+/* The handlers dhcpkit 0.x did not have, in INI spelling, give the same tree
+ * as their nested spelling; an argument goes where the section takes one. */
+static void test_handlers_new_in_1x(void **state)
+{
+    (void)state;
+    struct dk_config *ini = parse_ok("n.ini",
+                                     "[option AFTRName]\nfqdn = aftr.example.\n"
+                                     "[option InformationRefreshTime]\nrefresh-time = 1h\n"
+                                     "[option VendorSpecificInformation 3561]\n"
+                                     "option = 1 68747470\n"
+                                     "[option IgnoreRequest]\nmessage-type = confirm\n"
+                                     "[option Rate-Limit]\nkey = remote-id\nrate = 10\n"
+                                     "[option CopyRemoteId]\n[option copy_subscriber_id]\n"
+                                     "[option CopyLinklayerId]\n"
+                                     "[option DumpRequests]\nformat = text\n",
+                                     I);
+    struct dk_config *nested =
+        parse_ok("n.conf",
+                 "<logging>\n<syslog>\nlevel debug\n</syslog>\n</logging>\n"
+                 "user nobody\nworkers 10\nexception-window 1.0\nmax-exceptions 10\n"
+                 "<aftr-name>\nfqdn aftr.example.\n</aftr-name>\n"
+                 "<information-refresh-time>\nrefresh-time 1h\n</information-refresh-time>\n"
+                 "<vendor-specific-information 3561>\noption 1 68747470\n"
+                 "</vendor-specific-information>\n"
+                 "<ignore-request>\nmessage-type confirm\n</ignore-request>\n"
+                 "<rate-limit>\nkey remote-id\nrate 10\n</rate-limit>\n"
+                 "<copy-remote-id/>\n<copy-subscriber-id/>\n<copy-linklayer-id/>\n"
+                 "<dump-requests>\nformat text\n</dump-requests>\n",
+                 DK_CONFIG_NESTED);
+    char why[512];
+    if (dk_config_diff(ini, nested, why, sizeof(why)) != 0)
+        fail_msg("different: %s", why);
+    dk_config_free(ini);
+    dk_config_free(nested);
+
+    /* A section without an argument still refuses one; one that needs it says so. */
+    refused_once("e.ini", "[option CopyRemoteId 12]\n", I, "e.ini:1:", "takes no argument");
+    refused_once("e.ini", "[option VendorSpecificInformation]\noption = 1 00\n", I,
+                 "e.ini:1:", "enterprise number");
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -473,12 +514,19 @@ static void test_defaults_per_syntax(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_talk_example),      cmocka_unit_test(test_talk_equal_to_nested),
-        cmocka_unit_test(test_spellings),         cmocka_unit_test(test_lists_and_order),
-        cmocka_unit_test(test_server_section),    cmocka_unit_test(test_logging_section),
-        cmocka_unit_test(test_interface_section), cmocka_unit_test(test_fixed_assignments),
-        cmocka_unit_test(test_other_handlers),    cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_detection),         cmocka_unit_test(test_defaults_per_syntax),
+        cmocka_unit_test(test_talk_example),
+        cmocka_unit_test(test_talk_equal_to_nested),
+        cmocka_unit_test(test_spellings),
+        cmocka_unit_test(test_lists_and_order),
+        cmocka_unit_test(test_server_section),
+        cmocka_unit_test(test_logging_section),
+        cmocka_unit_test(test_interface_section),
+        cmocka_unit_test(test_fixed_assignments),
+        cmocka_unit_test(test_other_handlers),
+        cmocka_unit_test(test_handlers_new_in_1x),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_detection),
+        cmocka_unit_test(test_defaults_per_syntax),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
