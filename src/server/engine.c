@@ -609,6 +609,61 @@ static int on_ipc(struct dk_engine *e)
     return 0;
 }
 
+/*
+ * exception-window and max-exceptions: dhcpkit stopped after too many
+ * handling errors in a window. A server must never stop because of traffic,
+ * so here they only say so in the log (at most once per window).
+ */
+#define EXC_SAMPLES 65
+static struct {
+    double t[EXC_SAMPLES];
+    uint64_t n[EXC_SAMPLES];
+    size_t head, count;
+    double last_warn;
+} exc;
+
+static void check_exceptions(struct dk_engine *e)
+{
+    const struct dk_active *act = atomic_load(&e->active);
+    if (!act)
+        return;
+    const struct dk_config_section *root = dk_config_root(act->cfg);
+    const struct dk_config_value *w = dk_config_get(root, "exception-window");
+    const struct dk_config_value *m = dk_config_get(root, "max-exceptions");
+    double window = w ? w->v.d : 10.0;
+    uint64_t max = m ? m->v.u : 5;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    double step = window / (EXC_SAMPLES - 1);
+    if (step < 1.0)
+        step = 1.0;
+    if (exc.count && now - exc.t[(exc.head + EXC_SAMPLES - 1) % EXC_SAMPLES] < step)
+        return;
+    struct dk_totals t;
+    uint64_t drops;
+    dk__engine_totals(e, &t, &drops);
+    exc.t[exc.head] = now;
+    exc.n[exc.head] = t.handling_errors;
+    exc.head = (exc.head + 1) % EXC_SAMPLES;
+    if (exc.count < EXC_SAMPLES)
+        exc.count++;
+    /* The oldest sample still inside the window. */
+    for (size_t k = exc.count; k-- > 0;) {
+        size_t i = (exc.head + EXC_SAMPLES - 1 - k) % EXC_SAMPLES;
+        if (now - exc.t[i] > window)
+            continue;
+        uint64_t delta = t.handling_errors - exc.n[i];
+        if (delta > max && now - exc.last_warn > window) {
+            exc.last_warn = now;
+            dk__log_warnx("%s: %llu handling errors within %.1f s (max-exceptions %llu); "
+                          "the server keeps running",
+                          __func__, (unsigned long long)delta, window, (unsigned long long)max);
+        }
+        break;
+    }
+}
+
 int dk__engine_main(int verbosity)
 {
     struct dk_engine *e = &E;
@@ -647,6 +702,7 @@ int dk__engine_main(int verbosity)
         if (rc > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) && on_ipc(e))
             break;
         dk__ctl_events(e, pfd + 1, n - 1);
+        check_exceptions(e);
     }
 
     /* Finish the packets in hand, then go. */

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <dhcpkit/wire.h>
+
 #include "engine.h"
 #include "listeners.h"
 #include "log.h"
@@ -166,6 +168,42 @@ static void send_batch(struct dk_wthread *t, struct dk_elistener *el, size_t n)
     }
 }
 
+static const char *verdict_name(enum dk_verdict v)
+{
+    switch (v) {
+    case DK_VERDICT_REPLY:
+        return "reply";
+    case DK_VERDICT_UNPARSABLE:
+        return "unparsable";
+    case DK_VERDICT_HANDLING_ERROR:
+        return "handling error";
+    case DK_VERDICT_FOR_OTHER_SERVER:
+        return "for another server";
+    case DK_VERDICT_DO_NOT_RESPOND:
+        return "not answered";
+    case DK_VERDICT_NOT_ALLOWED:
+        return "not allowed";
+    case DK_VERDICT_RATE_LIMITED:
+        return "rate limited";
+    }
+    return "?";
+}
+
+/* One line per request at debug-packets level. The interface name comes
+ * from the kernel; the reason is a static string of the pipeline. */
+static void log_packet(const struct dk_rx *rx, const struct dk_result *res)
+{
+    char a[INET6_ADDRSTRLEN], ifn[4 * IF_NAMESIZE + 4];
+    inet_ntop(AF_INET6, &rx->src, a, sizeof(a));
+    dk__escape(rx->ifname ? rx->ifname : "?", rx->ifname ? strlen(rx->ifname) : 1, ifn,
+               sizeof(ifn));
+    dk__log(DK_LOG_DEBUG_PACKETS, "%s: [%s]:%u on %s, %zu octets: %s -> %s%s%s%s%s%s", __func__, a,
+            rx->sport, ifn, rx->len, res->msg_in ? dk_msg_name(res->msg_in) : "-",
+            verdict_name(res->verdict), res->msg_out ? " " : "",
+            res->msg_out ? dk_msg_name(res->msg_out) : "", res->why ? " (" : "",
+            res->why ? res->why : "", res->why ? ")" : "");
+}
+
 /* Reads and answers one batch from a listener. Returns the number read. */
 static int serve_batch(struct dk_wthread *t, struct dk_elistener *el)
 {
@@ -249,9 +287,15 @@ static int serve_batch(struct dk_wthread *t, struct dk_elistener *el)
             COUNT(t, cats, cat, ncat, unparsable_packets);
             continue;
         }
-        /* Requests from this host itself only with listen-to-self. */
-        if (!m->listen_to_self && is_own_address(tab, &rx.src)) {
+        /* Multicast from this host itself only with listen-to-self (a
+         * unicast listener has no such setting: a relay may run here). */
+        if (m->kind == DK_LISTEN_INTERFACE && !m->listen_to_self && is_own_address(tab, &rx.src)) {
             COUNT(t, cats, cat, ncat, do_not_respond);
+            if (dk__log_enabled(DK_LOG_DEBUG_PACKETS)) {
+                struct dk_result own = {.verdict = DK_VERDICT_DO_NOT_RESPOND,
+                                        .why = "from this host (listen-to-self is off)"};
+                log_packet(&rx, &own);
+            }
             continue;
         }
 
@@ -259,6 +303,8 @@ static int serve_batch(struct dk_wthread *t, struct dk_elistener *el)
         struct dk_result res = {0};
         dk_pipeline_handle(act->pipeline, t->w, &rx, &tx, &res);
         count_type(t, cats, cat, ncat, true, res.msg_in);
+        if (dk__log_enabled(DK_LOG_DEBUG_PACKETS))
+            log_packet(&rx, &res);
         switch (res.verdict) {
         case DK_VERDICT_REPLY:
             break;

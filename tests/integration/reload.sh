@@ -85,4 +85,30 @@ conf 2001:db8::59
 check "reload dropping it" ctl reload
 check "the unicast socket is closed" wait_log "no longer listening on 2001:db8:1::1"
 
+# listen-to-self: a client on the server's own host is answered only when
+# asked for; switching it reuses the socket.
+conf 2001:db8::60
+ctl reload >/dev/null
+r=$(query srv --interface "$S0" --type information-request --tries 2 --timeout 0.5)
+check "a request from the server's own address is ignored by default" [ "$r" = timeout ]
+conf 2001:db8::60 "<listen-interface $S0>
+    listen-to-self yes
+</listen-interface>"
+sed -i "s|^<listen-interface $S0/>\$||" "$T/srv.conf"
+check "reload with listen-to-self" ctl reload
+r=$(query srv --interface "$S0" --type information-request)
+check "with listen-to-self it is answered" sh -c 'case "$1" in REPLY*) exit 0;; esac; exit 1' sh "$r"
+check "the multicast socket was still not reopened" \
+    [ "$(grep -c ": listening on ff02::1:2%$S0" "$T/srv.log")" -eq 1 ]
+
+# An engine that dies is replaced; the parent and the sockets stay.
+old_engine=$(pgrep -P "$SRV_PID" | head -n 1)
+kill -9 "$old_engine"
+check "the parent notices" wait_log "engine $old_engine killed by signal 9"
+check "and starts a new engine" wait_count "serving as $SRV_USER" 2
+new_engine=$(pgrep -P "$SRV_PID" | head -n 1)
+check "a different process" [ -n "$new_engine" -a "$new_engine" != "$old_engine" ]
+r=$(query cli --interface "$C0" --type information-request)
+check "which answers" sh -c 'case "$1" in REPLY*) exit 0;; esac; exit 1' sh "$r"
+
 finish
