@@ -73,6 +73,10 @@ check() { # DESCRIPTION COMMAND...
     if "$@"; then ok "$d"; else fail "$d"; fi
 }
 finish() {
+    # A sanitizer build reports on the server's standard error.
+    if grep -q -e "Sanitizer" -e "runtime error:" "$T/srv.log" 2>/dev/null; then
+        fail "the sanitizers complained (see the server log)"
+    fi
     log "$PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ]
 }
