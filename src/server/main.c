@@ -714,8 +714,13 @@ static void reload(uint32_t token)
     size_t duid_len;
     char err[1024];
 
-    dk__log_info("%s: reloading %s", __func__, P.config_path);
     dk_config_errors_init(&errs);
+    if (P.ipc < 0) { /* between an engine's death and its successor */
+        dk__log_warnx("%s: the engine is restarting; reload later", __func__);
+        reload_result(token, false, "the server process is restarting; try again");
+        return;
+    }
+    dk__log_info("%s: reloading %s", __func__, P.config_path);
     if (load_config(&text, &len, &cfg, &errs) < 0) {
         why = errors_text(&errs);
         log_errors(&errs);
@@ -785,7 +790,11 @@ static void reload(uint32_t token)
                 dk__log(DK_LOG_ERROR, "%s", l);
             free(copy);
         }
-        if (rc < 0) { /* the engine is gone; reap() starts a new one */
+        if (rc < 0) {
+            /* The engine is gone or hangs: make sure it is gone, and reap()
+             * starts a new one with the previous configuration. */
+            if (P.engine > 0)
+                kill(P.engine, SIGKILL);
             free(why);
             why = NULL;
             dk_config_free(cfg);

@@ -31,6 +31,11 @@ addr cli "$C1" fe80::2/64
 in_ns srv ip -6 route add 2001:db8:2::/64 via 2001:db8:ff::2 dev "$S1"
 
 write_conf "$T/srv.conf" <<EOF
+<statistics>
+    interface $S0
+    subnet 2001:db8:2::/64
+    relay 2001:db8:ff::2
+</statistics>
 <listen-interface $S0/>
 <listen-unicast 2001:db8:ff::1/>
 <recursive-name-servers>
@@ -170,5 +175,15 @@ assert g["messages_in"]["solicit"] > 0 and g["messages_in"]["information_request
 assert g["messages_out"]["advertise"] > 0 and g["messages_out"]["reply"] > 0
 assert g["outgoing_packets"] == g["messages_out"]["advertise"] + g["messages_out"]["reply"]
 ' "$T/stats.json"
+check "per interface, subnet and relay too" "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+direct = d["interfaces"][sys.argv[2]]
+assert direct["messages_in"]["solicit"] > 0 and direct["messages_out"]["advertise"] > 0
+# The relayed client: its link (dhcrelay link-address 2001:db8:2::1), its relay.
+for s in (d["subnets"]["2001:db8:2::/64"], d["relays"]["2001:db8:ff::2"]):
+    assert s["messages_in"]["information_request"] > 0 and s["messages_out"]["reply"] > 0
+    assert s["messages_in"]["solicit"] == 0
+' "$T/stats.json" "$S0"
 
 finish
