@@ -298,10 +298,12 @@ def client_msg(mtype, xid, duid, ia_na=False, ia_pd=False, oro=(23, 24), server_
     return bytes([mtype]) + xid.to_bytes(3, "big") + o
 
 
-def relay_forw(inner, link, peer, interface_id=None, hop=0):
+def relay_forw(inner, link, peer, interface_id=None, hop=0, source_port=False):
     o = opt(9, inner)
     if interface_id is not None:
         o += opt(18, interface_id)
+    if source_port:  # RFC 8357 §5.1: Relay Source Port, downstream port 0
+        o += opt(135, b"\0\0")
     return (bytes([12, hop]) + socket.inet_pton(socket.AF_INET6, link) +
             socket.inet_pton(socket.AF_INET6, peer) + o)
 
@@ -333,9 +335,10 @@ def cmd_query(a):
                      server_id=bytes.fromhex(a.server_id) if a.server_id else None)
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     if a.relay:
-        s.bind((a.relay, 547))
+        s.bind((a.relay, a.relay_port))
         msg = relay_forw(msg, a.link or "::", a.peer or "fe80::1234",
-                         interface_id=a.interface_id.encode() if a.interface_id else None)
+                         interface_id=a.interface_id.encode() if a.interface_id else None,
+                         source_port=a.relay_port != 547)
         dst = (a.server, 547, 0, 0)
     else:
         s.bind(("::", 546, 0, socket.if_nametoindex(a.interface) if a.interface else 0))
@@ -445,6 +448,8 @@ def main():
     p.add_argument("--interface")
     p.add_argument("--server")
     p.add_argument("--relay", help="send as a relay from this address, port 547")
+    p.add_argument("--relay-port", type=int, default=547,
+                   help="the relay's source port; not 547: with an RFC 8357 option")
     p.add_argument("--link")
     p.add_argument("--peer")
     p.add_argument("--interface-id")

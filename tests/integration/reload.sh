@@ -77,6 +77,10 @@ in_ns cli ip -6 route add 2001:db8:2::/64 dev "$C0" 2>/dev/null
 r=$(query cli --relay 2001:db8:1::2 --server 2001:db8:1::1 --link 2001:db8:2::1 \
     --interface-id port7 --type information-request)
 check "a relayed request to it is answered" sh -c 'case "$1" in RELAY-REPL/REPLY*) exit 0;; esac; exit 1' sh "$r"
+r=$(query cli --relay 2001:db8:1::2 --relay-port 5547 --server 2001:db8:1::1 \
+    --link 2001:db8:2::1 --type information-request)
+check "a relay on another port (RFC 8357) is answered on that port" \
+    sh -c 'case "$1" in RELAY-REPL/REPLY*) exit 0;; esac; exit 1' sh "$r"
 check "the multicast socket was still not reopened" \
     [ "$(grep -c ": listening on ff02::1:2%$S0" "$T/srv.log")" -eq 1 ]
 in2=$(counter incoming_packets)
