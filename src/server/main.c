@@ -394,6 +394,26 @@ static struct plistener *ls_find_socket(const struct dk_ipc_listener *meta)
     return NULL;
 }
 
+/* Says which named interfaces do not exist (yet): they are served as soon
+ * as they appear, but a typo should not go unnoticed. */
+static void warn_missing(const struct dk_config_section *root)
+{
+    for (size_t i = 0; i < root->nchildren; i++) {
+        const struct dk_config_section *s = root->children[i];
+        const char *name = NULL;
+        if (strcmp(s->type, "listen-interface") == 0 && !s->arg.word)
+            name = s->arg.v.s;
+        else if (strcmp(s->type, "listen-unicast") == 0) {
+            const struct dk_config_value *ifv = dk_config_get(s, "interface");
+            name = ifv && !ifv->word ? ifv->v.s : NULL;
+        }
+        if (name && !dk__netstate_by_name(&P.net, name))
+            dk__log_warnx("%s:%u: interface %s does not exist (yet); it is served when it "
+                          "appears",
+                          s->file, s->line, name);
+    }
+}
+
 /* Opens the socket of a planned listener. Returns the fd or -1 (logged). */
 static int open_listener(struct dk_ipc_listener *meta, const struct dk_lspec *sp)
 {
@@ -739,6 +759,7 @@ static void reload(uint32_t token)
             dk__log_warnx("%s: %s changed: it takes effect at the next start", __func__,
                           restart_keys[i]);
 
+    warn_missing(root);
     /* The sockets of the new config: keep those that match, open the rest. */
     uint32_t gen = ++P.generation;
     struct dk_lplan plan = {0};
@@ -1065,6 +1086,7 @@ int main(int argc, char **argv)
         dk__fatal("signalfd");
 
     /* The sockets of the interfaces and addresses there are now. */
+    warn_missing(root);
     struct dk_lplan plan = {0};
     if (dk__listeners_plan(root, &P.net, &plan) < 0)
         dk__fatalx("out of memory");

@@ -8,7 +8,9 @@
 need_root_netns
 
 topo_direct
+S2="s2$ID" C2="c2$ID"
 write_conf "$T/srv.conf" <<EOF
+<listen-interface $S2/>
 <listen-interface $S0/>
 <listen-unicast all>
     interface $S0
@@ -50,6 +52,16 @@ check "the server listens on it again" wait_count ": listening on ff02::1:2%$S0"
 check "a direct client on the recreated link is answered" answers
 check "the relay is answered again" relayed 2001:db8:1::1
 check "the server process is the same" kill -0 "$SRV_PID"
+
+# An interface that did not exist at start (a VLAN made later).
+check "a missing interface is reported at start" \
+    grep -q "interface $S2 does not exist (yet)" "$T/srv.log"
+link srv "$S2" cli "$C2"
+addr srv "$S2" fe80::1/64
+addr cli "$C2" fe80::2/64
+check "it is served when it appears" wait_log ": listening on ff02::1:2%$S2"
+r=$(query cli --interface "$C2" --type information-request --tries 5 --timeout 0.5)
+check "a client on it is answered" sh -c 'case "$1" in REPLY*) exit 0;; esac; exit 1' sh "$r"
 
 # A new global address: listen-unicast all takes it.
 addr srv "$S0" 2001:db8:7::1/64
