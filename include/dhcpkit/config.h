@@ -2,6 +2,7 @@
 #ifndef DHCPKIT_CONFIG_H
 #define DHCPKIT_CONFIG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -69,6 +70,15 @@ void dk_config_errors_init(struct dk_config_errors *errs);
 
 /* Releases what the list holds and leaves it empty. */
 void dk_config_errors_clear(struct dk_config_errors *errs);
+
+/* Appends "file:line: message" (file NULL: "(config)"), for the parsers and
+ * for whatever checks a tree further (the pipeline, the daemon). Beyond
+ * DK_CONFIG_MAX_ERRORS errors are only counted. Returns 0, or DK_ENOMEM when
+ * the error could not be stored (it is counted in dropped). */
+int dk_config_errors_add(struct dk_config_errors *errs, const char *file, unsigned line,
+                         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int dk_config_errors_addv(struct dk_config_errors *errs, const char *file, unsigned line,
+                          const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
 /* Writes "file:line: message" (or "file: message" for line 0) into buf,
  * truncated to len and NUL-terminated. Returns the length it wanted. */

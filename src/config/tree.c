@@ -107,41 +107,56 @@ void dk_config_errors_print(const struct dk_config_errors *errs, FILE *out)
         fprintf(out, "... and %zu more errors\n", errs->dropped);
 }
 
-void dk__error(struct dk__ctx *ctx, unsigned line, const char *fmt, ...)
+int dk_config_errors_addv(struct dk_config_errors *errs, const char *file, unsigned line,
+                          const char *fmt, va_list ap)
 {
-    ctx->nerr++;
-    if (!ctx->errs)
-        return;
-    struct dk_config_errors *errs = ctx->errs;
     if (errs->n >= DK_CONFIG_MAX_ERRORS) {
         errs->dropped++;
-        return;
+        return 0;
     }
     if (errs->n == errs->cap) {
         size_t cap = errs->cap ? errs->cap * 2 : 16;
         struct dk_config_error *v = realloc(errs->v, cap * sizeof(*v));
         if (!v) {
             errs->dropped++;
-            ctx->nomem = true;
-            return;
+            return DK_ENOMEM;
         }
         errs->v = v;
         errs->cap = cap;
     }
     char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    char *file = strdup(ctx->name), *m = strdup(msg);
-    if (!file || !m) {
-        free(file);
+    char *f = strdup(file ? file : "(config)"), *m = strdup(msg);
+    if (!f || !m) {
+        free(f);
         free(m);
         errs->dropped++;
-        ctx->nomem = true;
-        return;
+        return DK_ENOMEM;
     }
-    errs->v[errs->n++] = (struct dk_config_error){.file = file, .line = line, .message = m};
+    errs->v[errs->n++] = (struct dk_config_error){.file = f, .line = line, .message = m};
+    return 0;
+}
+
+int dk_config_errors_add(struct dk_config_errors *errs, const char *file, unsigned line,
+                         const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int err = dk_config_errors_addv(errs, file, line, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+void dk__error(struct dk__ctx *ctx, unsigned line, const char *fmt, ...)
+{
+    ctx->nerr++;
+    if (!ctx->errs)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    if (dk_config_errors_addv(ctx->errs, ctx->name, line, fmt, ap) == DK_ENOMEM)
+        ctx->nomem = true;
+    va_end(ap);
 }
 
 const char *dk__shorten(const char *s, size_t n, char out[80])

@@ -89,33 +89,10 @@ void dk__pipeline_error(struct dk_config_errors *errs, const char *file, unsigne
 {
     if (!errs)
         return;
-    if (errs->n >= DK_CONFIG_MAX_ERRORS) {
-        errs->dropped++;
-        return;
-    }
-    if (errs->n == errs->cap) {
-        size_t cap = errs->cap ? errs->cap * 2 : 16;
-        struct dk_config_error *v = realloc(errs->v, cap * sizeof(*v));
-        if (!v) {
-            errs->dropped++;
-            return;
-        }
-        errs->v = v;
-        errs->cap = cap;
-    }
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    dk_config_errors_addv(errs, file, line, fmt, ap);
     va_end(ap);
-    char *f = strdup(file ? file : "(config)"), *m = strdup(msg);
-    if (!f || !m) {
-        free(f);
-        free(m);
-        errs->dropped++;
-        return;
-    }
-    errs->v[errs->n++] = (struct dk_config_error){.file = f, .line = line, .message = m};
 }
 
 static void log_stderr(void *ctx, int level, const char *msg)
