@@ -332,7 +332,8 @@ def cmd_query(a):
     xid = random.randrange(1 << 24)
     mac = bytes.fromhex(a.mac.replace(":", "")) if a.mac else random.randbytes(6)
     msg = client_msg(mtype, xid, duid_ll(mac), ia_na=a.ia_na, ia_pd=a.ia_pd,
-                     server_id=bytes.fromhex(a.server_id) if a.server_id else None)
+                     server_id=bytes.fromhex(a.server_id) if a.server_id else None,
+                     oro=tuple(int(c) for c in a.oro.split(",")) if a.oro else ())
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     if a.relay:
         s.bind((a.relay, a.relay_port))
@@ -455,6 +456,7 @@ def main():
     p.add_argument("--interface-id")
     p.add_argument("--server-id")
     p.add_argument("--mac")
+    p.add_argument("--oro", default="23,24", help="option codes to request, comma-separated")
     p.add_argument("--ia-na", action="store_true")
     p.add_argument("--ia-pd", action="store_true")
     p.add_argument("--timeout", type=float, default=1.0)
