@@ -1,14 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The main job: build dhcpkit, then show what it does today. Until the server
-# lands (issue 3) this decodes real DHCPv6 traffic: the captures of the
-# original dhcpkit (a Fritz!Box CPE behind two relays, a MAP deployment),
-# read through libpcap by ipv6-dhcp-decode and validated.
+# The main job: build dhcpkit, then show ipv6-dhcpd serving a real client
+# (ISC dhclient -6, in network namespaces made and removed on the spot), and
+# ipv6-dhcp-decode reading real DHCPv6 traffic: the captures of the original
+# dhcpkit (a Fritz!Box CPE behind two relays, a MAP deployment).
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 [ -f build/build.ninja ] || meson setup build >/dev/null
 ninja -C build >/dev/null
+
+./scripts/demo-server.sh
+echo
 
 capture=examples/captures/sample.pcap
 echo "== ipv6-dhcp-decode --text $capture (the first 4 of $(./build/tools/ipv6-dhcp-decode "$capture" | wc -l) messages)"
