@@ -137,20 +137,8 @@ fail:;
     if (fd >= 0)
         close(fd);
     free(buf);
-    /* Through the parser, so the message has its usual form. */
-    char msg[512];
-    snprintf(msg, sizeof(msg), "cannot read: %s", strerror(e));
-    if (errs && errs->n < DK_CONFIG_MAX_ERRORS) {
-        struct dk_config_error *v = realloc(errs->v, (errs->n + 1) * sizeof(*v));
-        if (v) {
-            errs->v = v;
-            errs->v[errs->n].file = strdup(path);
-            errs->v[errs->n].line = 0;
-            errs->v[errs->n].message = strdup(msg);
-            errs->n++;
-            errs->cap = errs->n;
-        }
-    }
+    if (errs)
+        dk_config_errors_add(errs, path, 0, "cannot read: %s", strerror(e));
     return NULL;
 }
 
