@@ -6,7 +6,11 @@
  *
  *   relay-flood SERVER RELAY COUNT [RATE]     (RATE 0 or absent: flat out)
  *
- * Built by bench/workers.sh; not installed.
+ * Built by meson (bench/meson.build, not installed) for the integration
+ * test load-reload, and by bench/workers.sh. "bad": replies whose TLV walk
+ * fails or that carry no Relay Message; "duplicates": a second reply to
+ * the same Solicit. After the last send it waits until no reply came for
+ * a second.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,7 +30,7 @@
 static int sock;
 static uint8_t *seen;
 static uint32_t count;
-static _Atomic uint64_t answered;
+static _Atomic uint64_t answered, bad, duplicates;
 static _Atomic int sending = 1;
 static double last_answer;
 
@@ -123,7 +127,11 @@ static void *receiver(void *arg)
         quiet_since = 0;
         for (int i = 0; i < n; i++) {
             int64_t x = xid_of(bufs[i], m[i].msg_len);
-            if (x >= 0 && (uint64_t)x < count && !seen[x]) {
+            if (x < 0 || (uint64_t)x >= count) {
+                atomic_fetch_add(&bad, 1);
+            } else if (seen[x]) {
+                atomic_fetch_add(&duplicates, 1);
+            } else {
                 seen[x] = 1;
                 atomic_fetch_add(&answered, 1);
                 last_answer = now();
@@ -195,9 +203,10 @@ int main(int argc, char **argv)
     pthread_join(th, NULL);
     uint64_t a = atomic_load(&answered);
     double took = a ? last_answer - start : 0;
-    printf("{\"sent\": %u, \"answered\": %llu, \"lost\": %llu, \"send_seconds\": %.3f, "
-           "\"answers_per_second\": %.0f}\n",
-           sent, (unsigned long long)a, (unsigned long long)(sent - a), send_time,
-           took > 0 ? (double)a / took : 0.0);
+    printf("{\"sent\": %u, \"answered\": %llu, \"lost\": %llu, \"bad\": %llu, "
+           "\"duplicates\": %llu, \"send_seconds\": %.3f, \"answers_per_second\": %.0f}\n",
+           sent, (unsigned long long)a, (unsigned long long)(sent - a),
+           (unsigned long long)atomic_load(&bad), (unsigned long long)atomic_load(&duplicates),
+           send_time, took > 0 ? (double)a / took : 0.0);
     return 0;
 }
