@@ -272,6 +272,8 @@ static void open_control(void)
     struct sockaddr_un sun = {.sun_family = AF_UNIX};
     const char *path = P.ctlsock_arg ? P.ctlsock_arg
                                      : cfg_str(P.cfg, "control-socket", "/var/run/ipv6-dhcpd.sock");
+    if (!path) /* never: cfg_str falls back to the default; tells gcc so */
+        dk__fatalx("%s: no control socket path", __func__);
     if (strlen(path) >= sizeof(sun.sun_path))
         dk__fatalx("%s: control socket path too long: %s", __func__, path);
     snprintf(P.ctlpath, sizeof(P.ctlpath), "%s", path);
