@@ -75,6 +75,10 @@ struct dk_handler_args {
      * section (top-level settings). NULL for plug-ins. */
     const struct dk_config_section *section;
     const struct dk_config_section *root;
+    /* For built-in handlers only, and only during create(): where to add
+     * errors of their own with file:line (every bad row of an assignments
+     * file), besides the one message create() returns. NULL for plug-ins. */
+    struct dk_config_errors *errs;
 };
 
 /* The first value of key, or NULL. */

@@ -355,6 +355,16 @@ static const struct dk_config_key_def static_keys[] = {
     KEY("prefix-valid-lifetime", T_TIME_INF(0), 0, "30d", "86400", "of delegated prefixes"),
 };
 
+/* static-csv: the above, and (ours) the bad rows tolerated, skipped and counted. */
+static const struct dk_config_key_def static_csv_keys[] = {
+    KEY("address-preferred-lifetime", T_TIME_INF(0), 0, "7d", "3600", "of assigned addresses"),
+    KEY("address-valid-lifetime", T_TIME_INF(0), 0, "30d", "7200", "of assigned addresses"),
+    KEY("prefix-preferred-lifetime", T_TIME_INF(0), 0, "7d", "43200", "of delegated prefixes"),
+    KEY("prefix-valid-lifetime", T_TIME_INF(0), 0, "30d", "86400", "of delegated prefixes"),
+    KEY("max-bad-rows", T_UINT(0, 1000000000), 0, "0", "0",
+        "bad rows of the file skipped before it is refused"),
+};
+
 /* Ours: dhcpkit 0.x's dump_requests printed the message and answered nothing. */
 static const struct dk_config_key_def dump_keys[] = {
     KEY("format", T_ENUM(e_dump_format), 0, "json", NULL, "json or text, one line per request"),
@@ -557,7 +567,7 @@ static const struct dk_config_section_def schema[] = {
     HANDLER("dump-requests", KEYS(dump_keys),
             "ours (INI message-handler = dump_requests): log, answer nothing"),
     SECTION("static-csv", DK_CFG_KIND_HANDLER, HANDLER_WHERE, 0, 0, NULL, DK_CFG_ARG_REQUIRED,
-            T_PATH(0), "a CSV file", KEYS(static_keys), check_static,
+            T_PATH(0), "a CSV file", KEYS(static_csv_keys), check_static,
             "fixed assignments from a CSV file"),
     SECTION("static-sqlite", DK_CFG_KIND_HANDLER, HANDLER_WHERE, 0, 0, NULL, DK_CFG_ARG_REQUIRED,
             T_PATH(0), "an SQLite file", KEYS(static_keys), check_static,

@@ -156,6 +156,7 @@ static int create_inst(struct dk_pipeline *p, struct dk__hinst *h, const struct 
     h->args.server_duid_len = p->duid_len;
     h->args.log = (struct dk_log){p->env.log, p->env.log_ctx};
     h->args.root = h->dl ? NULL : root;
+    h->args.errs = h->dl ? NULL : errs;
     if (s && !h->dl) {
         /* Built-in: the section's settings as they are, given then defaults. */
         h->args.section = s;
@@ -174,6 +175,7 @@ static int create_inst(struct dk_pipeline *p, struct dk__hinst *h, const struct 
         return 0;
     char err[256] = "";
     int rc = api->create(&h->args, &h->state, err, sizeof(err));
+    h->args.errs = NULL;
     if (rc) {
         if (s && h->dl)
             dk__pipeline_error(errs, s->file, s->line, "plugin %s: %s", s->arg.text,

@@ -1,16 +1,312 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * static-csv, static-sqlite, static-lmdb (src/handlers/static.c) until
- * issue 4: accepted, with a warning naming the section, and assigning
- * nothing (the client's IAs are refused).
+ * static-csv (src/handlers/static.c): request octets in, the reply's
+ * IA_PD/IAPREFIX and IA_NA/IAADDR checked field by field; lookup order and
+ * relay options from the relay closest to the client; Renew of a changed
+ * assignment; Confirm, Release, Decline; a bad file refusing the pipeline
+ * with every bad row as file:line. static-sqlite and static-lmdb are still
+ * placeholders: accepted, with a warning, assigning nothing.
  */
+#include <unistd.h>
+
 #include "fixture.h"
 
-static void test_static_placeholder(void **state)
+static char csv[64];
+
+static const char rows[] =
+    "id,address,prefix,comment\n"
+    "interface-id-str:eth0,2001:db8:1::100,2001:db8:100::/56,direct on eth0\n"
+    "remote-id-str:3561:cust1,2001:db8:1::201,2001:db8:201::/56,relayed\n"
+    "duid:00:03:00:01:34:31:c4:3c:b2:f1,,2001:db8:300::/56,by duid\n";
+
+static void write_csv(const char *text)
+{
+    FILE *fp = fopen(csv, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+static struct fx *fx_csv(const char *text, const char *extra)
+{
+    write_csv(text);
+    char conf[512];
+    snprintf(conf, sizeof(conf), "<static-csv %s>\n%s</static-csv>\n", csv, extra);
+    return fx_new(conf);
+}
+
+static int setup(void **state)
 {
     (void)state;
-    static const char *const types[] = {"static-csv", "static-sqlite", "static-lmdb"};
-    for (size_t i = 0; i < 3; i++) {
+    snprintf(csv, sizeof(csv), "/tmp/dk-test-static-XXXXXX");
+    int fd = mkstemp(csv);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    unlink(csv);
+    return 0;
+}
+
+static void assert_prefix(const struct dk_opt *ia, size_t k, const char *p, unsigned len,
+                          uint32_t pref, uint32_t valid)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < ia->nopts; i++) {
+        const struct dk_opt *o = &ia->opts[i];
+        if (o->code != DK_OPT_IAPREFIX || seen++ != k)
+            continue;
+        assert_int_equal(o->v[0].u, pref);
+        assert_int_equal(o->v[1].u, valid);
+        assert_int_equal(o->v[2].u, len);
+        assert_addr(o->v[2].p, o->v[2].n, p);
+        return;
+    }
+    fail_msg("no IAPREFIX #%zu", k);
+}
+
+static void assert_address(const struct dk_opt *ia, const char *a, uint32_t pref, uint32_t valid)
+{
+    const struct dk_opt *o = dk_opt_find(ia->opts, ia->nopts, DK_OPT_IAADDR);
+    assert_non_null(o);
+    assert_addr(o->v[0].p, o->v[0].n, a);
+    assert_int_equal(o->v[1].u, pref);
+    assert_int_equal(o->v[2].u, valid);
+}
+
+static size_t count_sub(const struct dk_opt *ia, uint16_t code)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ia->nopts; i++)
+        n += ia->opts[i].code == code;
+    return n;
+}
+
+/* A direct client: the pipeline's wrapper carries Interface-ID "eth0". */
+static void test_direct_interface_id(void **state)
+{
+    (void)state;
+    /* The client's DUID has a row too but without an address: use another
+     * DUID's table so the interface-id row is the hit. */
+    struct fx *f = fx_csv("id,address,prefix\n"
+                          "interface-id-str:eth0,2001:db8:1::100,2001:db8:100::/56\n",
+                          "");
+    assert_true(fx_logged(f, "1 assignments loaded, 0 bad rows skipped"));
+    struct dk_bmsg *m = req_new(f, DK_MSG_REQUEST);
+    req_ia(f, m, DK_OPT_IA_NA, 1);
+    req_ia(f, m, DK_OPT_IA_PD, 2);
+    const struct dk_msg *r = fx_ask(f, m);
+    assert_int_equal(r->type, DK_MSG_REPLY);
+    assert_ids(r);
+    const struct dk_opt *pd = find(r, DK_OPT_IA_PD), *na = find(r, DK_OPT_IA_NA);
+    assert_non_null(pd);
+    assert_non_null(na);
+    assert_int_equal(pd->v[0].u, 2);
+    assert_int_equal(na->v[0].u, 1);
+    /* nested defaults: 7d/30d */
+    assert_prefix(pd, 0, "2001:db8:100::", 56, 604800, 2592000);
+    assert_address(na, "2001:db8:1::100", 604800, 2592000);
+    assert_null(dk_opt_find(pd->opts, pd->nopts, DK_OPT_STATUS_CODE));
+    fx_free(f);
+}
+
+/* Lifetimes from the section; T1/T2 from iapd-timing-limits. */
+static void test_lifetimes_and_timing(void **state)
+{
+    (void)state;
+    write_csv(rows);
+    char conf[512];
+    snprintf(conf, sizeof(conf),
+             "<static-csv %s>\n prefix-preferred-lifetime 1000\n prefix-valid-lifetime 2000\n"
+             "</static-csv>\n<iapd-timing-limits/>\n",
+             csv);
+    struct fx *f = fx_new(conf);
+    struct dk_bmsg *m = req_new(f, DK_MSG_SOLICIT);
+    req_ia(f, m, DK_OPT_IA_PD, 7);
+    const struct dk_msg *r = fx_ask(f, m);
+    assert_int_equal(r->type, DK_MSG_ADVERTISE);
+    const struct dk_opt *pd = find(r, DK_OPT_IA_PD);
+    /* the DUID row comes first in the lookup order */
+    assert_prefix(pd, 0, "2001:db8:300::", 56, 1000, 2000);
+    assert_int_equal(pd->v[1].u, 500);
+    assert_int_equal(pd->v[2].u, 800);
+    fx_free(f);
+}
+
+/* Two relays: only the Remote-ID of the one closest to the client counts. */
+static void send_relayed(struct fx *f, struct dk_bmsg *m, bool inner_has_id)
+{
+    struct dk_bmsg *inner = relay(f, m, 0, "::", "fe80::1");
+    struct dk_bmsg *outer = relay(f, inner, 1, "2001:db8:1::1", "fe80::1");
+    struct dk_bopt *o = dk_bmsg_add(&f->arena, inner_has_id ? inner : outer, DK_OPT_REMOTE_ID);
+    dk_bopt_set_u(o, 0, 3561);
+    dk_bopt_set_ref(o, 1, "cust1", 5);
+    fx_rx_relayed(f);
+    assert_int_equal(fx_send(f, outer), DK_VERDICT_REPLY);
+}
+
+static void test_relayed_remote_id(void **state)
+{
+    (void)state;
+    struct fx *f = fx_csv("id,address,prefix\n"
+                          "remote-id-str:3561:cust1,2001:db8:1::201,2001:db8:201::/56\n",
+                          "");
+    struct dk_bmsg *m = req_new(f, DK_MSG_REQUEST);
+    req_ia(f, m, DK_OPT_IA_PD, 1);
+    req_ia(f, m, DK_OPT_IA_NA, 2);
+    send_relayed(f, m, true);
+    const struct dk_msg *r = find(find(f->reply, DK_OPT_RELAY_MSG)->msg, DK_OPT_RELAY_MSG)->msg;
+    assert_prefix(find(r, DK_OPT_IA_PD), 0, "2001:db8:201::", 56, 604800, 2592000);
+    assert_address(find(r, DK_OPT_IA_NA), "2001:db8:1::201", 604800, 2592000);
+
+    /* The same Remote-ID from the outer relay is not the client's. */
+    m = req_new(f, DK_MSG_REQUEST);
+    req_ia(f, m, DK_OPT_IA_PD, 1);
+    send_relayed(f, m, false);
+    r = find(find(f->reply, DK_OPT_RELAY_MSG)->msg, DK_OPT_RELAY_MSG)->msg;
+    const struct dk_opt *pd = find(r, DK_OPT_IA_PD);
+    assert_int_equal(status_of(pd->opts, pd->nopts), DK_STATUS_NO_PREFIX_AVAIL);
+    fx_free(f);
+}
+
+/* Solicit: the IA that already holds the prefix is preferred. */
+static void test_prefers_holding_ia(void **state)
+{
+    (void)state;
+    struct fx *f = fx_csv(rows, "");
+    struct dk_bmsg *m = req_new(f, DK_MSG_SOLICIT);
+    req_ia(f, m, DK_OPT_IA_PD, 1);
+    struct dk_bopt *ia = req_ia(f, m, DK_OPT_IA_PD, 2);
+    req_ia_prefix(f, ia, "2001:db8:300::", 56, 0, 0);
+    const struct dk_msg *r = fx_ask(f, m);
+    const struct dk_opt *pd1 = nth(r, DK_OPT_IA_PD, 0), *pd2 = nth(r, DK_OPT_IA_PD, 1);
+    if (pd1->v[0].u == 2) {
+        const struct dk_opt *t = pd1;
+        pd1 = pd2;
+        pd2 = t;
+    }
+    assert_int_equal(pd2->v[0].u, 2);
+    assert_prefix(pd2, 0, "2001:db8:300::", 56, 604800, 2592000);
+    assert_int_equal(status_of(pd1->opts, pd1->nopts), DK_STATUS_NO_PREFIX_AVAIL);
+    fx_free(f);
+}
+
+/* Renew after the assignment changed: the new prefix, and the old one at
+ * lifetimes 0. */
+static void test_renew_changed(void **state)
+{
+    (void)state;
+    struct fx *f = fx_csv(rows, "");
+    struct dk_bmsg *m = req_new(f, DK_MSG_RENEW);
+    struct dk_bopt *ia = req_ia(f, m, DK_OPT_IA_PD, 1);
+    req_ia_prefix(f, ia, "2001:db8:999::", 56, 100, 200);
+    const struct dk_msg *r = fx_ask(f, m);
+    const struct dk_opt *pd = find(r, DK_OPT_IA_PD);
+    assert_int_equal(count_sub(pd, DK_OPT_IAPREFIX), 2);
+    assert_prefix(pd, 0, "2001:db8:300::", 56, 604800, 2592000);
+    assert_prefix(pd, 1, "2001:db8:999::", 56, 0, 0);
+    fx_free(f);
+
+    /* Unchanged: renewed, nothing withdrawn. Rebind the same. */
+    f = fx_csv(rows, "");
+    static const uint8_t types[] = {DK_MSG_RENEW, DK_MSG_REBIND};
+    for (size_t i = 0; i < 2; i++) {
+        m = req_new(f, types[i]);
+        ia = req_ia(f, m, DK_OPT_IA_PD, 1);
+        req_ia_prefix(f, ia, "2001:db8:300::", 56, 100, 200);
+        r = fx_ask(f, m);
+        pd = find(r, DK_OPT_IA_PD);
+        assert_int_equal(count_sub(pd, DK_OPT_IAPREFIX), 1);
+        assert_prefix(pd, 0, "2001:db8:300::", 56, 604800, 2592000);
+    }
+    fx_free(f);
+}
+
+static void test_confirm_release_decline(void **state)
+{
+    (void)state;
+    struct fx *f = fx_csv("id,address,prefix\n"
+                          "interface-id-str:eth0,2001:db8:1::100,2001:db8:100::/56\n",
+                          "");
+    /* Confirm of the assigned address: Success. */
+    struct dk_bmsg *m = req_new(f, DK_MSG_CONFIRM);
+    struct dk_bopt *ia = req_ia(f, m, DK_OPT_IA_NA, 1);
+    req_ia_addr(f, ia, "2001:db8:1::100", 0, 0);
+    const struct dk_msg *r = fx_ask(f, m);
+    assert_int_equal(status_of(r->opts, r->nopts), DK_STATUS_SUCCESS);
+
+    /* Release: acknowledged, no NoBinding. */
+    m = req_new(f, DK_MSG_RELEASE);
+    ia = req_ia(f, m, DK_OPT_IA_PD, 1);
+    req_ia_prefix(f, ia, "2001:db8:100::", 56, 0, 0);
+    r = fx_ask(f, m);
+    assert_int_equal(status_of(r->opts, r->nopts), DK_STATUS_SUCCESS);
+    assert_null(find(r, DK_OPT_IA_PD));
+
+    /* Decline: acknowledged and logged as an error. */
+    m = req_new(f, DK_MSG_DECLINE);
+    ia = req_ia(f, m, DK_OPT_IA_NA, 1);
+    req_ia_addr(f, ia, "2001:db8:1::100", 0, 0);
+    r = fx_ask(f, m);
+    assert_int_equal(status_of(r->opts, r->nopts), DK_STATUS_SUCCESS);
+    assert_null(find(r, DK_OPT_IA_NA));
+    bool seen = false;
+    for (size_t i = 0; i < f->nlog; i++)
+        if (strstr(f->log[i], "DECLINED its static address 2001:db8:1::100/128")) {
+            seen = true;
+            assert_int_equal(f->level[i], DK_LOGLEVEL_ERROR);
+        }
+    assert_true(seen);
+    fx_free(f);
+}
+
+/* A bad file refuses the pipeline, every bad row with file:line. */
+static void test_bad_file(void **state)
+{
+    (void)state;
+    write_csv("id,address,prefix\n"
+              "interface-id-str:eth0,2001:db8:1::100,\n"
+              "bogus:1,2001:db8:1::101,\n"
+              "interface-id-str:eth0,2001:db8:1::102,\n");
+    char conf[256];
+    snprintf(conf, sizeof(conf), "\n<static-csv %s/>\n", csv);
+    struct dk_config_errors errs;
+    assert_null(fx_try(conf, &errs));
+    char want[3][160], line[512];
+    snprintf(want[0], sizeof(want[0]), "%s:3: unknown id form: 'bogus:1'", csv);
+    snprintf(want[1], sizeof(want[1]), "%s:4: duplicate id, first on line 2", csv);
+    snprintf(want[2], sizeof(want[2]), "/test/dhcpd.conf:2: <static-csv>: %s refused", csv);
+    for (size_t w = 0; w < 3; w++) {
+        bool seen = false;
+        for (size_t i = 0; i < errs.n; i++) {
+            dk_config_error_format(&errs.v[i], line, sizeof(line));
+            seen |= strcmp(line, want[w]) == 0;
+        }
+        if (!seen)
+            dk_config_errors_print(&errs, stderr);
+        assert_true(seen);
+    }
+    dk_config_errors_clear(&errs);
+
+    /* max-bad-rows 2 tolerates them, logged. */
+    snprintf(conf, sizeof(conf), "<static-csv %s>\n max-bad-rows 2\n</static-csv>\n", csv);
+    struct fx *f = fx_new(conf);
+    snprintf(want[0], sizeof(want[0]), "%s:3: unknown id form: 'bogus:1' (row skipped", csv);
+    assert_true(fx_logged(f, want[0]));
+    assert_true(fx_logged(f, "1 assignments loaded, 2 bad rows skipped"));
+    fx_free(f);
+}
+
+static void test_placeholders(void **state)
+{
+    (void)state;
+    static const char *const types[] = {"static-sqlite", "static-lmdb"};
+    for (size_t i = 0; i < 2; i++) {
         char conf[256], want[256];
         snprintf(conf, sizeof(conf),
                  "\n<subnet 2001:db8:1::/48>\n <%s assignments.x/>\n</subnet>\n", types[i]);
@@ -20,7 +316,6 @@ static void test_static_placeholder(void **state)
                  "are not implemented yet",
                  types[i]);
         assert_true(fx_logged(f, want));
-        assert_int_equal(f->level[0], DK_LOGLEVEL_WARNING);
         struct dk_bmsg *m = req_new(f, DK_MSG_REQUEST);
         req_ia(f, m, DK_OPT_IA_PD, 1);
         const struct dk_opt *pd = find(fx_ask(f, m), DK_OPT_IA_PD);
@@ -32,7 +327,14 @@ static void test_static_placeholder(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_static_placeholder),
+        cmocka_unit_test(test_direct_interface_id),
+        cmocka_unit_test(test_lifetimes_and_timing),
+        cmocka_unit_test(test_relayed_remote_id),
+        cmocka_unit_test(test_prefers_holding_ia),
+        cmocka_unit_test(test_renew_changed),
+        cmocka_unit_test(test_confirm_release_decline),
+        cmocka_unit_test(test_bad_file),
+        cmocka_unit_test(test_placeholders),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The CSV table (src/store/csv.c): delimiters, quoting, BOM, CRLF, every id
+ * form, every kind of bad row reported with its line, max-bad-rows.
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <dhcpkit/errors.h>
+#include <dhcpkit/store.h>
+
+static char path[64];
+
+/* Writes text to a fresh temporary file and opens it; errs collects. */
+static int load(const char *text, size_t len, unsigned max_bad, void **store,
+                struct dk_config_errors *errs, struct dk_config_errors *skipped,
+                struct dk_store_stats *st)
+{
+    snprintf(path, sizeof(path), "/tmp/dk-test-csv-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    close(fd);
+    dk_config_errors_init(errs);
+    dk_config_errors_init(skipped);
+    struct dk_store_options opt = {max_bad, skipped};
+    int rc = dk_store_csv.open(path, &opt, store, st, errs);
+    unlink(path);
+    return rc;
+}
+
+static void *load_ok(const char *text)
+{
+    void *s = NULL;
+    struct dk_config_errors e, k;
+    struct dk_store_stats st;
+    int rc = load(text, strlen(text), 0, &s, &e, &k, &st);
+    if (rc)
+        dk_config_errors_print(&e, stderr);
+    assert_int_equal(rc, 0);
+    assert_int_equal(e.n, 0);
+    dk_config_errors_clear(&e);
+    dk_config_errors_clear(&k);
+    return s;
+}
+
+/* Looks up a CSV id form; returns 1/0 and fills a. */
+static int lookup_id(void *s, const char *id, struct dk_assignment *a)
+{
+    uint8_t key[512];
+    const char *why = NULL;
+    size_t n = dk_store_parse_id(id, strlen(id), key, sizeof(key), &why);
+    assert_true(n > 0);
+    return dk_store_csv.lookup(s, key, n, a);
+}
+
+static void assert_a(const struct dk_assignment *a, const char *addr, const char *prefix,
+                     unsigned plen)
+{
+    uint8_t x[16];
+    if (addr) {
+        assert_true(a->has_address);
+        assert_int_equal(inet_pton(AF_INET6, addr, x), 1);
+        assert_memory_equal(a->address, x, 16);
+    } else {
+        assert_false(a->has_address);
+    }
+    if (prefix) {
+        assert_true(a->has_prefix);
+        assert_int_equal(inet_pton(AF_INET6, prefix, x), 1);
+        assert_memory_equal(a->prefix, x, 16);
+        assert_int_equal(a->prefix_len, plen);
+    } else {
+        assert_false(a->has_prefix);
+    }
+}
+
+/* Whether the list holds "file:line: " + reason (part). */
+static bool has_error(const struct dk_config_errors *e, unsigned line, const char *part)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        char buf[512], want[128];
+        dk_config_error_format(&e->v[i], buf, sizeof(buf));
+        snprintf(want, sizeof(want), "%s:%u: ", path, line);
+        if (strncmp(buf, want, strlen(want)) == 0 && strstr(buf, part))
+            return true;
+    }
+    return false;
+}
+
+static void test_id_forms(void **state)
+{
+    (void)state;
+    void *s = load_ok("id,address,prefix\n"
+                      "duid:000200009D1049507636546573740001,2001:db8::1,2001:db8:1::/48\n"
+                      "interface-id:46:61:31:2f:39:2f:33:33,2001:db8::1003,\n"
+                      "interface-id-str:Fa1/9/35,2001:db8::1005,2001:db8:1005::/48\n"
+                      "remote-id:40208:437573746f6d657231,2001:db8::2001,2001:db8:2001::/48\n"
+                      "remote-id-str:40208:Customer5,,2001:db8:2005::/56\n"
+                      "subscriber-id:0A0b0C,2001:db8::3001,\n"
+                      "subscriber-id-str:sub 1,2001:db8::3002,\n"
+                      "linklayer-id:1:00:24:36:ef:1d:89,2001:db8::4001,\n"
+                      "linklayer-id-str:1:abcdef,2001:db8::4002,\n");
+    struct dk_assignment a;
+    assert_int_equal(lookup_id(s, "duid:00:02:00:00:9d:10:49:50:76:36:54:65:73:74:00:01", &a), 1);
+    assert_a(&a, "2001:db8::1", "2001:db8:1::", 48);
+    /* -str and hex forms are the same key. */
+    assert_int_equal(lookup_id(s, "interface-id-str:Fa1/9/33", &a), 1);
+    assert_a(&a, "2001:db8::1003", NULL, 0);
+    assert_int_equal(lookup_id(s, "interface-id:4661312f392f3335", &a), 1);
+    assert_a(&a, "2001:db8::1005", "2001:db8:1005::", 48);
+    assert_int_equal(lookup_id(s, "remote-id-str:40208:Customer1", &a), 1);
+    assert_a(&a, "2001:db8::2001", "2001:db8:2001::", 48);
+    assert_int_equal(lookup_id(s, "remote-id:40208:437573746F6D657235", &a), 1);
+    assert_a(&a, NULL, "2001:db8:2005::", 56);
+    /* The enterprise number is part of the key. */
+    assert_int_equal(lookup_id(s, "remote-id-str:40209:Customer5", &a), 0);
+    assert_int_equal(lookup_id(s, "subscriber-id:0a0b0c", &a), 1);
+    assert_a(&a, "2001:db8::3001", NULL, 0);
+    assert_int_equal(lookup_id(s, "subscriber-id-str:sub 1", &a), 1);
+    /* -str is byte-exact. */
+    assert_int_equal(lookup_id(s, "subscriber-id-str:Sub 1", &a), 0);
+    assert_int_equal(lookup_id(s, "linklayer-id:1:002436EF1D89", &a), 1);
+    assert_a(&a, "2001:db8::4001", NULL, 0);
+    assert_int_equal(lookup_id(s, "linklayer-id:1:616263646566", &a), 1);
+    assert_a(&a, "2001:db8::4002", NULL, 0);
+    assert_int_equal(lookup_id(s, "linklayer-id:6:616263646566", &a), 0);
+    dk_store_csv.close(s);
+}
+
+static void test_dialects(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        /* semicolons, other columns, CRLF, a BOM */
+        "\xef\xbb\xbf"
+        "name;ID;Prefix;Address\r\n"
+        "Cust 1;\"interface-id-str:a;b\";2001:db8:1::/56;2001:db8::1\r\n",
+        /* TAB */
+        "id\taddress\tprefix\ninterface-id-str:a;b\t2001:db8::1\t2001:db8:1::/56\n",
+        /* RFC 4180 quoting: a delimiter, a quote and a line break in a field */
+        "id,address,prefix\n\"interface-id-str:a;b\",\"2001:db8::1\",2001:db8:1::/56\n"
+        "\"interface-id-str:x,\"\"y\"\"\nz\",2001:db8::2,\n",
+    };
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        void *s = load_ok(files[i]);
+        struct dk_assignment a;
+        assert_int_equal(lookup_id(s, "interface-id-str:a;b", &a), 1);
+        assert_a(&a, "2001:db8::1", "2001:db8:1::", 56);
+        if (i == 2) {
+            assert_int_equal(lookup_id(s, "interface-id-str:x,\"y\"\nz", &a), 1);
+            assert_a(&a, "2001:db8::2", NULL, 0);
+        }
+        dk_store_csv.close(s);
+    }
+}
+
+static const char bad_file[] = "id,address,prefix\n"                          /* 1 */
+                               "duid:0001,2001:db8::1,2001:db8:100::/56\n"    /* 2 */
+                               "duid:00zz,2001:db8::2,\n"                     /* 3 bad hex */
+                               "mac:0001,2001:db8::3,\n"                      /* 4 unknown */
+                               "duid:0004,2001:db8::zz,\n"                    /* 5 address */
+                               "duid:0005,,2001:db8:105::1/56\n"              /* 6 host bits */
+                               "duid:0006,,2001:db8:106::/129\n"              /* 7 prefix */
+                               "duid:00:01,2001:db8::7,\n"                    /* 8 duplicate */
+                               "duid:0008,2001:db8::1,\n"                     /* 9 address */
+                               "duid:0009,,2001:db8:100:80::/57\n"            /* 10 overlap */
+                               "duid:00\"10,2001:db8::10,\n"                  /* 11 quote */
+                               "duid:0011,2001:db8::11,2001:db8:111::/56\n";  /* line 12 */
+
+static void test_bad_rows(void **state)
+{
+    (void)state;
+    void *s = (void *)1;
+    struct dk_config_errors e, k;
+    struct dk_store_stats st;
+    assert_int_equal(load(bad_file, strlen(bad_file), 0, &s, &e, &k, &st), DK_EINVAL);
+    assert_null(s);
+    assert_true(has_error(&e, 3, "bad hex in id"));
+    assert_true(has_error(&e, 4, "unknown id form: 'mac:0001'"));
+    assert_true(has_error(&e, 5, "bad address '2001:db8::zz'"));
+    assert_true(has_error(&e, 6, "bad prefix '2001:db8:105::1/56': bits set"));
+    assert_true(has_error(&e, 7, "bad prefix '2001:db8:106::/129'"));
+    assert_true(has_error(&e, 8, "duplicate id, first on line 2"));
+    assert_true(has_error(&e, 9, "address 2001:db8::1 is also assigned on line 2"));
+    assert_true(has_error(&e, 10, "prefix 2001:db8:100:80::/57 overlaps the prefix on line 2"));
+    assert_true(has_error(&e, 11, "bad quoting"));
+    assert_false(has_error(&e, 2, ""));
+    /* nine rows and the summary, in line order */
+    assert_int_equal(e.n, 10);
+    for (size_t i = 1; i + 1 < e.n; i++)
+        assert_true(e.v[i - 1].line < e.v[i].line);
+    assert_true(strstr(e.v[9].message, "refused: 9 bad rows"));
+    assert_int_equal(k.n, 0);
+    dk_config_errors_clear(&e);
+    dk_config_errors_clear(&k);
+
+    /* max-bad-rows 8 is not enough; 9 is, and the bad rows are skipped. */
+    assert_int_equal(load(bad_file, strlen(bad_file), 8, &s, &e, &k, &st), DK_EINVAL);
+    dk_config_errors_clear(&e);
+    dk_config_errors_clear(&k);
+    assert_int_equal(load(bad_file, strlen(bad_file), 9, &s, &e, &k, &st), 0);
+    assert_int_equal(e.n, 0);
+    assert_int_equal(k.n, 9);
+    assert_true(has_error(&k, 8, "duplicate id"));
+    assert_int_equal(st.rows, 2);
+    assert_int_equal(st.bad_rows, 9);
+    struct dk_assignment a;
+    assert_int_equal(lookup_id(s, "duid:0001", &a), 1);
+    assert_a(&a, "2001:db8::1", "2001:db8:100::", 56);
+    assert_int_equal(lookup_id(s, "duid:0011", &a), 1);
+    assert_int_equal(lookup_id(s, "duid:0008", &a), 0);
+    dk_store_csv.close(s);
+    dk_config_errors_clear(&e);
+    dk_config_errors_clear(&k);
+}
+
+static void test_overlap_order(void **state)
+{
+    (void)state;
+    /* The later line is the bad one, even when its prefix is the shorter. */
+    static const char f[] = "id,address,prefix\n"
+                            "duid:01,,2001:db8:1:100::/56\n"
+                            "duid:02,,2001:db8:2::/48\n"
+                            "duid:03,,2001:db8:1::/48\n"
+                            "duid:04,,2001:db8:1:200::/56\n";
+    void *s = NULL;
+    struct dk_config_errors e, k;
+    struct dk_store_stats st;
+    assert_int_equal(load(f, strlen(f), 0, &s, &e, &k, &st), DK_EINVAL);
+    assert_true(has_error(&e, 4, "prefix 2001:db8:1::/48 overlaps the prefix on line 2"));
+    assert_false(has_error(&e, 5, ""));
+    assert_int_equal(e.n, 2);
+    dk_config_errors_clear(&e);
+    dk_config_errors_clear(&k);
+}
+
+static void test_header_and_file(void **state)
+{
+    (void)state;
+    void *s = NULL;
+    struct dk_config_errors e, k;
+    struct dk_store_stats st;
+    static const char f[] = "id,address\nduid:01,2001:db8::1\n";
+    assert_int_equal(load(f, strlen(f), 0, &s, &e, &k, &st), DK_EINVAL);
+    assert_true(has_error(&e, 1, "the header must name the columns id, address and prefix"));
+    dk_config_errors_clear(&e);
+    dk_config_errors_clear(&k);
+    dk_config_errors_init(&e);
+    assert_int_equal(dk_store_csv.open("/nonexistent/x.csv", NULL, &s, &st, &e), DK_EINVAL);
+    assert_int_equal(e.n, 1);
+    assert_true(strstr(e.v[0].message, "cannot open"));
+    dk_config_errors_clear(&e);
+    /* An empty table is fine. */
+    s = load_ok("id,address,prefix\r\n");
+    struct dk_assignment a;
+    assert_int_equal(lookup_id(s, "duid:01", &a), 0);
+    dk_store_csv.close(s);
+    dk_store_csv.close(NULL);
+}
+
+static void test_many(void **state)
+{
+    (void)state;
+    size_t n = 20000, cap = n * 64 + 64, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text + len, cap - len, "id,address,prefix\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len,
+                                "remote-id-str:3561:cust%zu,2001:db8::%zx,2001:db8:%zx::/48\n", i,
+                                i + 1, i + 1);
+    void *s = NULL;
+    struct dk_config_errors e, k;
+    struct dk_store_stats st;
+    assert_int_equal(load(text, len, 0, &s, &e, &k, &st), 0);
+    assert_int_equal(st.rows, n);
+    for (size_t i = 0; i < n; i += 997) {
+        char id[64], wa[64], wp[64];
+        struct dk_assignment a;
+        snprintf(id, sizeof(id), "remote-id-str:3561:cust%zu", i);
+        assert_int_equal(lookup_id(s, id, &a), 1);
+        snprintf(wa, sizeof(wa), "2001:db8::%zx", i + 1);
+        snprintf(wp, sizeof(wp), "2001:db8:%zx::", i + 1);
+        assert_a(&a, wa, wp, 48);
+    }
+    dk_store_csv.close(s);
+    free(text);
+    dk_config_errors_clear(&e);
+    dk_config_errors_clear(&k);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_id_forms),      cmocka_unit_test(test_dialects),
+        cmocka_unit_test(test_bad_rows),      cmocka_unit_test(test_overlap_order),
+        cmocka_unit_test(test_header_and_file), cmocka_unit_test(test_many),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
