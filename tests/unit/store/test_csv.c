@@ -148,8 +148,8 @@ static void test_dialects(void **state)
         /* TAB */
         "id\taddress\tprefix\ninterface-id-str:a;b\t2001:db8::1\t2001:db8:1::/56\n",
         /* RFC 4180 quoting: a delimiter, a quote and a line break in a field */
-        "id,address,prefix\n\"interface-id-str:a;b\",\"2001:db8::1\",2001:db8:1::/56\n"
-        "\"interface-id-str:x,\"\"y\"\"\nz\",2001:db8::2,\n",
+        ("id,address,prefix\n\"interface-id-str:a;b\",\"2001:db8::1\",2001:db8:1::/56\n"
+         "\"interface-id-str:x,\"\"y\"\"\nz\",2001:db8::2,\n"),
     };
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         void *s = load_ok(files[i]);
