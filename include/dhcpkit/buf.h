@@ -44,6 +44,9 @@ int dk_rbuf_take(struct dk_rbuf *r, size_t n, const uint8_t **p);
 /* Carves the next n octets out as a child view and advances past them. */
 int dk_rbuf_sub(struct dk_rbuf *r, size_t n, struct dk_rbuf *sub);
 
+/* The value of a hexadecimal digit (either case), or -1 for any other character. */
+int dk_hexval(int c);
+
 void dk_wbuf_init(struct dk_wbuf *w, uint8_t *p, size_t cap);
 int dk_wbuf_u8(struct dk_wbuf *w, uint8_t v);
 int dk_wbuf_u16(struct dk_wbuf *w, uint16_t v);

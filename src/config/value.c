@@ -17,17 +17,6 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static char lower(char c)
 {
     return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
@@ -173,7 +162,7 @@ static long parse_hex(const char *s, size_t n, uint8_t *out, size_t cap)
                 return -1;
             continue;
         }
-        int v = hexval(s[i]);
+        int v = dk_hexval(s[i]);
         if (v < 0)
             return -1;
         if (half < 0) {

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <dhcpkit/buf.h>
 #include <dhcpkit/duid.h>
 
 #include "duidstate.h"
@@ -67,17 +68,6 @@ int dk__duid_configured(const struct dk_config_section *root, uint8_t *duid, siz
     return 0;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The file holds the DUID in hex on one line (':' and blanks allowed). */
 static int read_state(const char *path, uint8_t *duid, size_t *len, char *err, size_t errlen)
 {
@@ -97,7 +87,7 @@ static int read_state(const char *path, uint8_t *duid, size_t *len, char *err, s
         int c = (unsigned char)buf[i];
         if (c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\r')
             continue;
-        int v = hexval(c);
+        int v = dk_hexval(c);
         if (v < 0 || o >= DK_DUID_MAX) {
             snprintf(err, errlen, "%s: not a DUID in hex; remove it to generate a new one", path);
             return -1;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <dhcpkit/buf.h>
 #include <dhcpkit/domain.h>
 
 #include "framework.h"
@@ -57,17 +58,6 @@ static bool parse_u64(const char *s, uint64_t *out)
     }
     *out = v;
     return true;
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Parses text as t into out; -1 with the reason in why. */
@@ -226,7 +216,7 @@ static int parse_value(struct dk__hinst *h, const struct dk_config_type *t, cons
                 i++;
                 continue;
             }
-            int hi = hexval(text[i]), lo = i + 1 < n ? hexval(text[i + 1]) : -1;
+            int hi = dk_hexval(text[i]), lo = i + 1 < n ? dk_hexval(text[i + 1]) : -1;
             if (hi < 0 || lo < 0) {
                 free(buf);
                 snprintf(why, len, "not hexadecimal octets");

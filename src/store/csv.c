@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dhcpkit/buf.h>
 #include <dhcpkit/errors.h>
 #include <dhcpkit/store.h>
 
@@ -64,17 +65,6 @@ size_t dk_store_key(enum dk_store_kind kind, uint32_t sub, const uint8_t *p, siz
     return 1 + hdr + n;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Hex, case-insensitive, colons allowed between octets. Returns the octet
  * count, or -1. */
 static long parse_hex(const char *s, size_t n, uint8_t *out, size_t cap)
@@ -87,7 +77,7 @@ static long parse_hex(const char *s, size_t n, uint8_t *out, size_t cap)
         }
         if (i + 1 >= n)
             return -1;
-        int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+        int hi = dk_hexval(s[i]), lo = dk_hexval(s[i + 1]);
         if (hi < 0 || lo < 0 || len >= cap)
             return -1;
         out[len++] = (uint8_t)(hi << 4 | lo);
@@ -115,8 +105,8 @@ static bool parse_num(const char *s, size_t n, uint32_t max, uint32_t *out)
 struct idform {
     const char *name;
     enum dk_store_kind kind;
-    bool str;      /* the value is text, byte-exact */
-    uint32_t sub;  /* 0: none; else the largest enterprise number / type */
+    bool str;     /* the value is text, byte-exact */
+    uint32_t sub; /* 0: none; else the largest enterprise number / type */
 };
 
 static const struct idform idforms[] = {
@@ -242,8 +232,8 @@ static int read_record(struct reader *r, unsigned *line)
                 } else if (c == '\n') {
                     r->line++;
                 }
-            } else if (c == r->delim || c == '\n' || (c == '\r' && (r->p + 1 == r->end ||
-                                                                    r->p[1] == '\n'))) {
+            } else if (c == r->delim || c == '\n' ||
+                       (c == '\r' && (r->p + 1 == r->end || r->p[1] == '\n'))) {
                 break;
             } else if (c == '"') {
                 r->bad_quote = true;
@@ -421,8 +411,7 @@ static uint32_t clash(struct loader *L, uint32_t i, uint32_t j, const char *what
         row_bad(b, "address %s is also assigned on line %u", text, a->line);
     } else {
         addr_text(b->a.prefix, text, sizeof(text));
-        row_bad(b, "prefix %s/%u overlaps the prefix on line %u", text, b->a.prefix_len,
-                a->line);
+        row_bad(b, "prefix %s/%u overlaps the prefix on line %u", text, b->a.prefix_len, a->line);
     }
     return (uint32_t)(a - L->rows);
 }
@@ -594,8 +583,9 @@ static int parse_rows(const char *path, struct reader *r, struct loader *L,
         if (n) {
             bool hostbits;
             if (!parse_prefix(s, n, w->a.prefix, &w->a.prefix_len, &hostbits))
-                row_bad(w, hostbits ? "bad prefix '%.*s': bits set after the prefix length"
-                                    : "bad prefix '%.*s'",
+                row_bad(w,
+                        hostbits ? "bad prefix '%.*s': bits set after the prefix length"
+                                 : "bad prefix '%.*s'",
                         (int)(n > 60 ? 60 : n), s);
             else
                 w->a.has_prefix = true;

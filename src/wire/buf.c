@@ -94,6 +94,17 @@ int dk_rbuf_sub(struct dk_rbuf *r, size_t n, struct dk_rbuf *sub)
     return 0;
 }
 
+int dk_hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 void dk_wbuf_init(struct dk_wbuf *w, uint8_t *p, size_t cap)
 {
     w->p = p;

@@ -242,17 +242,6 @@ static void read_file(struct run *r, const char *path)
     fclose(f);
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static bool is_sep(int c)
 {
     return c == ' ' || c == '\t' || c == ':' || c == '\r' || c == '\n';
@@ -272,8 +261,8 @@ static int parse_hex(const char *s, size_t len, uint8_t *out, size_t cap, size_t
             i++;
             continue;
         }
-        int hi = hexval((unsigned char)s[i]);
-        int lo = i + 1 < len ? hexval((unsigned char)s[i + 1]) : -1;
+        int hi = dk_hexval((unsigned char)s[i]);
+        int lo = i + 1 < len ? dk_hexval((unsigned char)s[i + 1]) : -1;
         if (hi < 0 || lo < 0) {
             size_t at = hi < 0 ? i : i + 1;
             if (at < len && !is_sep((unsigned char)s[at]))

@@ -279,6 +279,18 @@ static void errors_table(void **state)
     assert_non_null(dk_strerror(7));
 }
 
+static void hex_digits(void **state)
+{
+    (void)state;
+    for (int c = -1; c < 256; c++) {
+        int want = c >= '0' && c <= '9'   ? c - '0'
+                   : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                   : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                          : -1;
+        assert_int_equal(dk_hexval(c), want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +304,7 @@ int main(void)
         cmocka_unit_test(wbuf_option_length_limit),
         cmocka_unit_test(arena_alloc_align_zero_exhaust),
         cmocka_unit_test(errors_table),
+        cmocka_unit_test(hex_digits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
