@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-cc -O2 -D_GNU_SOURCE -Wall -Wextra -pthread -o "$T/relay-flood" bench/relay-flood.c
+ninja -C "$BUILD" bench/relay-flood src/server/ipv6-dhcpd >/dev/null
 ip netns add "$NS"
 ip -n "$NS" link set lo up
 ip -n "$NS" addr add 2001:db8::1/128 dev lo nodad
@@ -57,7 +57,7 @@ EOF
     lost=0
     for _ in $(seq "$RUNS"); do
         # shellcheck disable=SC2086
-        out=$(ip netns exec "$NS" $PIN_GEN "$T/relay-flood" 2001:db8::1 2001:db8::2 "$COUNT")
+        out=$(ip netns exec "$NS" $PIN_GEN "$BUILD/bench/relay-flood" 2001:db8::1 2001:db8::2 "$COUNT")
         echo "$out" | sed 's/.*"answers_per_second": \([0-9]*\).*/\1/' >>"$T/runs"
         l=$(echo "$out" | sed 's/.*"lost": \([0-9]*\).*/\1/')
         lost=$((lost + l))
