@@ -458,6 +458,29 @@ static bool is_word(const struct ini_kv *kv, const char *w)
     return kv && kv->vlen == strlen(w) && strncasecmp(kv->val, w, kv->vlen) == 0;
 }
 
+/* One <listen-unicast A> with `interface NAME` per address of an
+ * [interface] key; each address must be link-local or must not, as the key says. */
+static void unicast_listeners(struct dk__ctx *ctx, struct dk__node *root, const struct ini_sec *sec,
+                              const struct ini_kv *kv, bool link_local)
+{
+    struct splitter sp = {kv->val, kv->vlen, 0};
+    const char *tok;
+    size_t tlen;
+    while (split_next(&sp, &tok, &tlen)) {
+        struct dk__node *node = new_node(ctx, root, "listen-unicast", sec);
+        if (!node)
+            return;
+        if (dk__node_set_arg(ctx, node, tok, tlen, kv->line) == 0) {
+            const uint8_t *a = node->pub.arg.v.addr;
+            bool is_ll = a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+            if (is_ll != link_local)
+                dk__error(ctx, kv->line, "%s: %.*s is %s", kv->key, (int)tlen, tok,
+                          link_local ? "not link-local" : "link-local");
+        }
+        put(ctx, node, "interface", "interface", sec->arg, sec->alen, sec->line);
+    }
+}
+
 static void map_interface(struct dk__ctx *ctx, struct dk__node *root, const struct ini_sec *sec)
 {
     static const struct dk_config_type t_if = {.vtype = DK_CFG_IFNAME, .words = w_star};
@@ -540,19 +563,7 @@ static void map_interface(struct dk__ctx *ctx, struct dk__node *root, const stru
             dk__error(ctx, ll->line, "[interface *] cannot list addresses");
             return;
         }
-        struct splitter sp = {ll->val, ll->vlen, 0};
-        const char *tok;
-        size_t tlen;
-        while (split_next(&sp, &tok, &tlen)) {
-            struct dk__node *node = new_node(ctx, root, "listen-unicast", sec);
-            if (!node)
-                return;
-            if (dk__node_set_arg(ctx, node, tok, tlen, ll->line) == 0 &&
-                !(node->pub.arg.v.addr[0] == 0xfe && (node->pub.arg.v.addr[1] & 0xc0) == 0x80))
-                dk__error(ctx, ll->line, "link-local-addresses: %.*s is not link-local", (int)tlen,
-                          tok);
-            put(ctx, node, "interface", "interface", sec->arg, sec->alen, sec->line);
-        }
+        unicast_listeners(ctx, root, sec, ll, true);
     }
     if (gua && gua->vlen) {
         if (is_word(gua, "all") || is_word(gua, "auto")) {
@@ -567,19 +578,7 @@ static void map_interface(struct dk__ctx *ctx, struct dk__node *root, const stru
             dk__error(ctx, gua->line, "[interface *] cannot list addresses");
             return;
         }
-        struct splitter sp = {gua->val, gua->vlen, 0};
-        const char *tok;
-        size_t tlen;
-        while (split_next(&sp, &tok, &tlen)) {
-            struct dk__node *node = new_node(ctx, root, "listen-unicast", sec);
-            if (!node)
-                return;
-            if (dk__node_set_arg(ctx, node, tok, tlen, gua->line) == 0 &&
-                node->pub.arg.v.addr[0] == 0xfe && (node->pub.arg.v.addr[1] & 0xc0) == 0x80)
-                dk__error(ctx, gua->line, "global-unicast-addresses: %.*s is link-local", (int)tlen,
-                          tok);
-            put(ctx, node, "interface", "interface", sec->arg, sec->alen, sec->line);
-        }
+        unicast_listeners(ctx, root, sec, gua, false);
     }
 }
 

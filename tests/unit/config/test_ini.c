@@ -280,6 +280,8 @@ static void test_interface_section(void **state)
                  I, "i.ini:3: ", "link-local");
     refused_once("i.ini", "[interface eth0]\nglobal-unicast-addresses = fe80::1\n", I,
                  "i.ini:2: ", "is link-local");
+    refused_once("i.ini", "[interface eth0]\nlink-local-addresses = 2001:db8::1\n", I,
+                 "i.ini:2: ", "link-local-addresses: 2001:db8::1 is not link-local");
     refused_once("i.ini", "[interface eth0]\nglobal-unicast-addresses = 2001:db8::zz\n", I,
                  "i.ini:2: ", "not an IPv6 address");
     refused_once("i.ini", "[interface *]\nglobal-unicast-addresses = 2001:db8::1\n", I,
