@@ -240,6 +240,19 @@ struct dk_config_value {
     } v;
 };
 
+/*
+ * Values parsed outside a config file, by the same rules as the file's
+ * (plug-in keys, which the file keeps as text). The values and their strings
+ * live until dk_config_values_free(). dir resolves relative DK_CFG_PATH
+ * values ("" or NULL: left as written).
+ */
+struct dk_config_values;
+struct dk_config_values *dk_config_values_new(const char *dir);
+void dk_config_values_free(struct dk_config_values *vals);
+/* Parses text as type t into out. Returns 0, or -1 with the reason in why. */
+int dk_config_value_parse(struct dk_config_values *vals, const struct dk_config_type *t,
+                          const char *text, struct dk_config_value *out, char *why, size_t whylen);
+
 /* A key/value setting. Defaults of the schema are in the tree too, as
  * settings with is_default set and line 0, after the explicit ones. */
 struct dk_config_setting {

@@ -2,6 +2,7 @@
 /* Typed values: parsing with range checks, and comparison. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -505,4 +506,37 @@ bool dk_config_value_equal(const struct dk_config_value *a, const struct dk_conf
                memcmp(a->v.opt.p, b->v.opt.p, a->v.opt.len) == 0;
     }
     return false;
+}
+
+struct dk_config_values {
+    struct dk_config cfg; /* only its pool and dir are used */
+};
+
+struct dk_config_values *dk_config_values_new(const char *dir)
+{
+    struct dk_config_values *vals = calloc(1, sizeof(*vals));
+    if (!vals)
+        return NULL;
+    vals->cfg.name = "";
+    vals->cfg.dir = dk__pool_strndup(&vals->cfg.pool, dir ? dir : "", dir ? strlen(dir) : 0);
+    if (!vals->cfg.dir) {
+        dk_config_values_free(vals);
+        return NULL;
+    }
+    return vals;
+}
+
+void dk_config_values_free(struct dk_config_values *vals)
+{
+    if (!vals)
+        return;
+    dk__pool_free(&vals->cfg.pool);
+    free(vals);
+}
+
+int dk_config_value_parse(struct dk_config_values *vals, const struct dk_config_type *t,
+                          const char *text, struct dk_config_value *out, char *why, size_t whylen)
+{
+    struct dk__ctx ctx = {.cfg = &vals->cfg, .name = ""};
+    return dk__value_parse(&ctx, t, text, strlen(text), out, why, whylen) == 0 ? 0 : -1;
 }

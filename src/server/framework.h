@@ -26,9 +26,8 @@ struct dk__hinst {
     struct dk_handler_args args;
     struct dk_handler_value *values;    /* owned: args.values */
     struct dk_config_value *own_values; /* owned: parsed plug-in values */
-    char **own_strings;                 /* owned: strings of parsed values */
-    size_t nown_strings;
-    void *dl; /* the plug-in's dlopen() handle, or NULL */
+    struct dk_config_values *own_pool;  /* owned: what those values point to */
+    void *dl;                           /* the plug-in's dlopen() handle, or NULL */
     bool created;
 };
 

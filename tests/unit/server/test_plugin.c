@@ -118,16 +118,16 @@ static void test_item_range(void **state)
 {
     (void)state;
     const char *low[] = {"/test/dhcpd.conf:2: plugin " EXAMPLE_PLUGIN
-                         ": bad value for level: 0 is out of the range from 1 to 1000"};
+                         ": bad value for level: must be a whole number from 1 to 1000"};
     refused("<plugin " EXAMPLE_PLUGIN ">\n level 0\n</plugin>\n", 1, low);
     const char *high[] = {"/test/dhcpd.conf:3: plugin " EXAMPLE_PLUGIN
-                          ": bad value for level: 1001 is out of the range from 1 to 1000"};
+                          ": bad value for level: must be a whole number from 1 to 1000"};
     refused("<plugin " EXAMPLE_PLUGIN ">\n always-send yes\n level 1001\n</plugin>\n", 1, high);
     const char *nan[] = {"/test/dhcpd.conf:2: plugin " EXAMPLE_PLUGIN
-                         ": bad value for level: not a number"};
+                         ": bad value for level: must be a whole number from 1 to 1000"};
     refused("<plugin " EXAMPLE_PLUGIN ">\n level 4x\n</plugin>\n", 1, nan);
     const char *boolean[] = {"/test/dhcpd.conf:3: plugin " EXAMPLE_PLUGIN
-                             ": bad value for always-send: not yes or no"};
+                             ": bad value for always-send: must be yes or no (true/false, on/off)"};
     refused("<plugin " EXAMPLE_PLUGIN ">\n level 4\n always-send maybe\n</plugin>\n", 1, boolean);
 }
 
@@ -148,8 +148,8 @@ static void test_every_error_reported(void **state)
 {
     (void)state;
     const char *err[] = {
-        "/test/dhcpd.conf:2: plugin " EXAMPLE_PLUGIN ": bad value for level: 0 is out of the "
-        "range from 1 to 1000",
+        "/test/dhcpd.conf:2: plugin " EXAMPLE_PLUGIN ": bad value for level: must be a whole "
+        "number from 1 to 1000",
         "/test/dhcpd.conf:4: plugin " EXAMPLE_PLUGIN_ABI99
         ": built for handler ABI 99, this server has 1",
         "/test/dhcpd.conf:7: plugin " EXAMPLE_PLUGIN ": needs 'level'",
@@ -183,17 +183,18 @@ static void test_item_types(void **state)
 {
     (void)state;
     const char *host_bits[] = {"/test/dhcpd.conf:2: plugin " PROBE_PLUGIN
-                               ": bad value for assign-prefix: host bits are set after /48"};
+                               ": bad value for assign-prefix: the prefix has host bits set"};
     refused("<plugin " PROBE_PLUGIN ">\n assign-prefix 2001:db8:1:1::/48\n</plugin>\n", 1,
             host_bits);
     const char *word[] = {"/test/dhcpd.conf:2: plugin " PROBE_PLUGIN
-                          ": bad value for result: not one of the words this key takes"};
+                          ": bad value for result: must be one of continue, fail, ignore, "
+                          "not-allowed, rate-limited, other-server, status, negative, bogus"};
     refused("<plugin " PROBE_PLUGIN ">\n result maybe\n</plugin>\n", 1, word);
     const char *v6[] = {"/test/dhcpd.conf:2: plugin " PROBE_PLUGIN
-                        ": bad value for assign-address: not a unicast address"};
+                        ": bad value for assign-address: must be a unicast address"};
     refused("<plugin " PROBE_PLUGIN ">\n assign-address ff02::1\n</plugin>\n", 1, v6);
     const char *len[] = {"/test/dhcpd.conf:2: plugin " PROBE_PLUGIN
-                         ": bad value for mark: longer than 16 octets"};
+                         ": bad value for mark: longer than 16 characters"};
     refused("<plugin " PROBE_PLUGIN ">\n mark 12345678901234567\n</plugin>\n", 1, len);
     /* Accepted: a repeatable key, times with suffixes, enum case. */
     struct fx *f = fx_new("<plugin " PROBE_PLUGIN ">\n mark a\n mark b\n preferred 1h\n"
