@@ -71,8 +71,21 @@ struct dk_store_ops {
     void (*close)(void *store);
 };
 
-/* The CSV table. */
+/* The CSV table, loaded whole (src/store/csv.c). */
 extern const struct dk_store_ops dk_store_csv;
+/* SQLite, read live: the original's assignments table (src/store/sqlite.c). */
+extern const struct dk_store_ops dk_store_sqlite;
+/* LMDB, read-only and zero-copy, reopened when the file is replaced
+ * (src/store/lmdb.c). */
+extern const struct dk_store_ops dk_store_lmdb;
+
+/* Calls fn for every row of an open CSV table, in file order, until fn
+ * returns non-zero (which is returned). The build tools and the reload
+ * guard walk tables with it. */
+int dk_store_csv_foreach(const void *table,
+                         int (*fn)(void *ctx, const uint8_t *key, size_t keylen,
+                                   const struct dk_assignment *a),
+                         void *ctx);
 
 /* Writes the key of kind with its wire fields into out (cap octets): sub is
  * the enterprise number (remote-id) or link-layer type (linklayer-id) and is
@@ -84,5 +97,12 @@ size_t dk_store_key(enum dk_store_kind kind, uint32_t sub, const uint8_t *p, siz
 /* Parses one CSV id ("duid:0001...", "remote-id-str:3561:cust1", ...) into a
  * key. Returns the key length, or 0 with a reason in why. */
 size_t dk_store_parse_id(const char *text, size_t n, uint8_t *out, size_t cap, const char **why);
+
+/* Writes a key as the original dhcpkit's normalised text id, NUL-ended:
+ * "duid:HEX", "interface-id:HEX", "remote-id:EN:HEX", "subscriber-id:HEX",
+ * "linklayer-id:TYPE:HEX", hex in lower case. Returns its length, or 0 when
+ * the key is malformed or out (cap octets) is too small: 2 * keylen + 24
+ * always suffices. */
+size_t dk_store_key_text(const uint8_t *key, size_t keylen, char *out, size_t cap);
 
 #endif

@@ -58,7 +58,9 @@ static void fixed_destroy(void *state)
     free(f);
 }
 
-static int csv_create(const struct dk_handler_args *a, void **state, char *err, size_t errlen)
+/* Opens the handler's store through ops; every backend's create is this. */
+static int fixed_create(const struct dk_handler_args *a, const struct dk_store_ops *ops,
+                        void **state, char *err, size_t errlen)
 {
     const char *path = a->arg ? a->arg->v.s : NULL;
     if (!path) {
@@ -68,7 +70,7 @@ static int csv_create(const struct dk_handler_args *a, void **state, char *err, 
     struct fixed *f = calloc(1, sizeof(*f));
     if (!f)
         return DK_ENOMEM;
-    f->ops = &dk_store_csv;
+    f->ops = ops;
     f->addr_pref = get_time(a, "address-preferred-lifetime", 7 * 86400);
     f->addr_valid = get_time(a, "address-valid-lifetime", 30 * 86400);
     f->prefix_pref = get_time(a, "prefix-preferred-lifetime", 7 * 86400);
@@ -108,12 +110,17 @@ static int csv_create(const struct dk_handler_args *a, void **state, char *err, 
     if (a->log.fn) {
         char msg[512];
         snprintf(msg, sizeof(msg),
-                 "%s:%u: <static-csv %s>: %zu assignments loaded, %zu bad rows skipped",
-                 a->file ? a->file : "(config)", a->line, path, st.rows, st.bad_rows);
+                 "%s:%u: <%s %s>: %zu assignments loaded, %zu bad rows skipped",
+                 a->file ? a->file : "(config)", a->line, a->name, path, st.rows, st.bad_rows);
         a->log.fn(a->log.ctx, st.bad_rows ? DK_LOGLEVEL_WARNING : DK_LOGLEVEL_INFO, msg);
     }
     *state = f;
     return 0;
+}
+
+static int csv_create(const struct dk_handler_args *a, void **state, char *err, size_t errlen)
+{
+    return fixed_create(a, &dk_store_csv, state, err, errlen);
 }
 
 /* ---- lookup */
@@ -295,7 +302,7 @@ static void acknowledge(struct dk_bundle *b, const struct dk_assignment *a, bool
             inet_ntop(AF_INET6, pd ? a->prefix : a->address, text, sizeof(text));
             inet_ntop(AF_INET6, r->peer, peer, sizeof(peer));
             dk_bundle_logf(b, DK_LOGLEVEL_ERROR,
-                           "static-csv: client %s DECLINED its static %s %s/%u: in use in the "
+                           "static assignment: client %s DECLINED its static %s %s/%u: in use in the "
                            "customer's network, check it",
                            peer, pd ? "prefix" : "address", text,
                            pd ? (unsigned)a->prefix_len : 128u);

@@ -299,12 +299,75 @@ static void test_many(void **state)
     dk_config_errors_clear(&k);
 }
 
+/* The original's normalised text ids, which its SQLite databases hold. */
+static void test_key_text(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *id, *text;
+    } cases[] = {
+        {"duid:00:01:AB", "duid:0001ab"},
+        {"interface-id-str:Fa1/9/35", "interface-id:4661312f392f3335"},
+        {"remote-id-str:40208:Customer5", "remote-id:40208:437573746f6d657235"},
+        {"remote-id:4294967295:FF", "remote-id:4294967295:ff"},
+        {"subscriber-id-str:sub 1", "subscriber-id:7375622031"},
+        {"linklayer-id:1:00:24:36:EF:1D:89", "linklayer-id:1:002436ef1d89"},
+        {"linklayer-id-str:65535:x", "linklayer-id:65535:78"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint8_t key[256];
+        char text[600];
+        const char *why = NULL;
+        size_t n = dk_store_parse_id(cases[i].id, strlen(cases[i].id), key, sizeof(key), &why);
+        assert_true(n > 0);
+        assert_int_equal(dk_store_key_text(key, n, text, sizeof(text)), strlen(cases[i].text));
+        assert_string_equal(text, cases[i].text);
+        /* Too small a buffer is refused, never overrun. */
+        char small[600];
+        assert_int_equal(dk_store_key_text(key, n, small, strlen(cases[i].text)), 0);
+        /* The text form parses back to the same key. */
+        uint8_t again[256];
+        assert_int_equal(dk_store_parse_id(text, strlen(text), again, sizeof(again), &why), n);
+        assert_memory_equal(again, key, n);
+    }
+    uint8_t bad[] = {9, 1, 2};
+    char text[64];
+    assert_int_equal(dk_store_key_text(bad, sizeof(bad), text, sizeof(text)), 0);
+    uint8_t shortrid[] = {DK_STORE_REMOTE_ID, 0, 0};
+    assert_int_equal(dk_store_key_text(shortrid, sizeof(shortrid), text, sizeof(text)), 0);
+}
+
+static int count_row(void *ctx, const uint8_t *key, size_t keylen, const struct dk_assignment *a)
+{
+    size_t *n = ctx;
+    (void)a;
+    assert_true(keylen > 1);
+    assert_int_equal(key[0], DK_STORE_REMOTE_ID);
+    return ++*n == 3 ? 42 : 0;
+}
+
+/* foreach visits the loaded rows (not the skipped ones) and stops early. */
+static void test_foreach(void **state)
+{
+    (void)state;
+    void *s = load_ok("id,address,prefix\n"
+                      "remote-id-str:1:a,2001:db8::1,\n"
+                      "remote-id-str:1:b,2001:db8::2,\n"
+                      "remote-id-str:1:c,2001:db8::3,\n"
+                      "remote-id-str:1:d,2001:db8::4,\n");
+    size_t n = 0;
+    assert_int_equal(dk_store_csv_foreach(s, count_row, &n), 42);
+    assert_int_equal(n, 3);
+    dk_store_csv.close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_id_forms),      cmocka_unit_test(test_dialects),
         cmocka_unit_test(test_bad_rows),      cmocka_unit_test(test_overlap_order),
         cmocka_unit_test(test_header_and_file), cmocka_unit_test(test_many),
+        cmocka_unit_test(test_key_text),      cmocka_unit_test(test_foreach),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
