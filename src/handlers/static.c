@@ -14,8 +14,13 @@
  * - Renew, Rebind (§18.3.4, §18.3.5): the same IA choice; the assignment is
  *   renewed and every other address or prefix in that IA comes back with
  *   lifetimes 0, so a client whose assignment changed moves over cleanly.
- * - Confirm (§18.3.3): an IA whose addresses are all the assigned address is
- *   answered (on link); anything else is left to unanswered-ia (NotOnLink).
+ * - Confirm (§18.3.3): when the section sits in a <subnet> or <subnet-group>
+ *   (the INI form's link prefix and additional-prefixes), those are the
+ *   link's prefixes: every address inside them, or the client's assigned
+ *   one, is on link (Success); any other means NotOnLink, for any client,
+ *   found in the table or not. Outside such a filter the link is unknown and
+ *   only an IA holding just the assigned address is answered; the rest is
+ *   left to unanswered-ia (NotOnLink, or silence when not authoritative).
  * - Release (§18.3.7): an IA holding the assignment is acknowledged.
  * - Decline (§18.3.8): acknowledged and logged as an error: a declined static
  *   address is a conflict in the customer's network.
@@ -35,11 +40,55 @@
 
 #include "handlers.h"
 
+/* The most link prefixes a section collects from its filter. */
+#define FIXED_MAX_LINK_PREFIXES 64
+
+struct link_prefix {
+    uint8_t addr[16];
+    uint8_t len;
+};
+
 struct fixed {
     const struct dk_store_ops *ops;
     void *store;
     uint32_t addr_pref, addr_valid, prefix_pref, prefix_valid;
+    /* The prefixes of the innermost <subnet>/<subnet-group> around the
+     * section: what Confirm checks against (none: the link is unknown). */
+    struct link_prefix link[FIXED_MAX_LINK_PREFIXES];
+    size_t nlink;
 };
+
+/* Collects the prefixes of the innermost subnet filter around section. */
+static void find_link_prefixes(struct fixed *f, const struct dk_config_section *section)
+{
+    for (const struct dk_config_section *s = section ? section->parent : NULL; s; s = s->parent) {
+        if (strcmp(s->type, "subnet") == 0 && s->has_arg) {
+            memcpy(f->link[0].addr, s->arg.v.prefix.addr, 16);
+            f->link[0].len = s->arg.v.prefix.len;
+            f->nlink = 1;
+            return;
+        }
+        if (strcmp(s->type, "subnet-group") == 0) {
+            size_t n = dk_config_count(s, "prefix");
+            for (size_t i = 0; i < n && f->nlink < FIXED_MAX_LINK_PREFIXES; i++) {
+                const struct dk_config_value *v = dk_config_nth(s, "prefix", i);
+                memcpy(f->link[f->nlink].addr, v->v.prefix.addr, 16);
+                f->link[f->nlink++].len = v->v.prefix.len;
+            }
+            return;
+        }
+    }
+}
+
+static bool in_prefix(const struct link_prefix *p, const uint8_t a[16])
+{
+    for (unsigned i = 0; i < p->len; i++) {
+        uint8_t m = (uint8_t)(0x80u >> (i % 8));
+        if ((p->addr[i / 8] & m) != (a[i / 8] & m))
+            return false;
+    }
+    return true;
+}
 
 static uint32_t get_time(const struct dk_handler_args *a, const char *key, uint32_t def)
 {
@@ -71,6 +120,7 @@ static int fixed_create(const struct dk_handler_args *a, const struct dk_store_o
     if (!f)
         return DK_ENOMEM;
     f->ops = ops;
+    find_link_prefixes(f, a->section);
     f->addr_pref = get_time(a, "address-preferred-lifetime", 7 * 86400);
     f->addr_valid = get_time(a, "address-valid-lifetime", 30 * 86400);
     f->prefix_pref = get_time(a, "prefix-preferred-lifetime", 7 * 86400);
@@ -310,11 +360,50 @@ static void acknowledge(struct dk_bundle *b, const struct dk_assignment *a, bool
     }
 }
 
+/* RFC 8415 §18.3.3 with the link's prefixes known: all addresses of the
+ * IA_NAs and IA_TAs on link (inside a link prefix, or the client's assigned
+ * address) is Success, any other is NotOnLink for the whole message. No
+ * address at all is left to the others (§18.3.3: no reply). */
+static int confirm_on_link(struct dk_bundle *b, const struct fixed *f)
+{
+    struct dk_assignment a;
+    int rc = find_assignment(f, b, &a);
+    if (rc < 0)
+        return rc;
+    bool assigned = rc == 1 && a.has_address;
+    size_t addrs = 0;
+    for (size_t i = 0; i < b->nias; i++) {
+        const struct dk_opt *ia = b->ias[i].opt;
+        if (ia->code != DK_OPT_IA_NA && ia->code != DK_OPT_IA_TA)
+            continue;
+        for (size_t k = 0; k < ia->nopts; k++) {
+            const struct dk_opt *x = &ia->opts[k];
+            if (x->code != DK_OPT_IAADDR || x->v[0].n != 16)
+                continue;
+            addrs++;
+            bool on = assigned && memcmp(x->v[0].p, a.address, 16) == 0;
+            for (size_t p = 0; !on && p < f->nlink; p++)
+                on = in_prefix(&f->link[p], x->v[0].p);
+            if (!on)
+                return dk_bundle_reply_status(b, DK_STATUS_NOT_ON_LINK,
+                                              "Those addresses are not on this link");
+        }
+    }
+    for (size_t i = 0; addrs && i < b->nias; i++) {
+        uint16_t code = b->ias[i].opt->code;
+        if (code == DK_OPT_IA_NA || code == DK_OPT_IA_TA)
+            b->ias[i].handled = true;
+    }
+    return DK_CONTINUE;
+}
+
 static int fixed_handle(struct dk_bundle *b, const struct dk_hctx *h)
 {
     const struct fixed *f = h->state;
     if (!b->response || !b->nias)
         return DK_CONTINUE;
+    if (b->request->type == DK_MSG_CONFIRM && f->nlink)
+        return confirm_on_link(b, f);
     struct dk_assignment a;
     int rc = find_assignment(f, b, &a);
     if (rc <= 0)

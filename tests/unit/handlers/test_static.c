@@ -265,6 +265,62 @@ static void test_confirm_release_decline(void **state)
     fx_free(f);
 }
 
+/* Confirm with a one-address IA_NA: the reply's top-level status. */
+static uint16_t confirm_status(struct fx *f, const char *a1, const char *a2)
+{
+    struct dk_bmsg *m = req_new(f, DK_MSG_CONFIRM);
+    struct dk_bopt *ia = req_ia(f, m, DK_OPT_IA_NA, 1);
+    req_ia_addr(f, ia, a1, 0, 0);
+    if (a2)
+        req_ia_addr(f, req_ia(f, m, DK_OPT_IA_NA, 2), a2, 0, 0);
+    const struct dk_msg *r = fx_ask(f, m);
+    assert_null(find(r, DK_OPT_IA_NA));
+    return status_of(r->opts, r->nopts);
+}
+
+/* RFC 8415 §18.3.3: inside a subnet filter (the INI form's link prefix and
+ * additional-prefixes), Confirm checks addresses against the link's
+ * prefixes, for clients in the table or not; the assigned address is on
+ * link wherever it is. */
+static void test_confirm_link_prefixes(void **state)
+{
+    (void)state;
+    write_csv("id,address,prefix\n"
+              "interface-id-str:eth0,2001:db8:9::100,\n");
+    char conf[512];
+    snprintf(conf, sizeof(conf),
+             "<subnet 2001:db8:1::/64>\n<static-csv %s/>\n</subnet>\n", csv);
+    struct fx *f = fx_new(conf);
+    assert_int_equal(confirm_status(f, "2001:db8:1::55", NULL), DK_STATUS_SUCCESS);
+    assert_int_equal(confirm_status(f, "2001:db8:9::100", NULL), DK_STATUS_SUCCESS);
+    assert_int_equal(confirm_status(f, "2001:db8:1::55", "2001:db8:7::1"),
+                     DK_STATUS_NOT_ON_LINK);
+    assert_int_equal(confirm_status(f, "2001:db8:9::101", NULL), DK_STATUS_NOT_ON_LINK);
+    fx_free(f);
+
+    /* A client not in the table: the link decides alone. */
+    write_csv("id,address,prefix\n"
+              "duid:00:01,2001:db8:9::100,\n");
+    f = fx_new(conf);
+    assert_int_equal(confirm_status(f, "2001:db8:1::abcd", NULL), DK_STATUS_SUCCESS);
+    assert_int_equal(confirm_status(f, "2001:db8:9::100", NULL), DK_STATUS_NOT_ON_LINK);
+    fx_free(f);
+
+    /* The INI form: the section's prefix and its additional-prefixes. */
+    write_csv("id,address,prefix\n"
+              "interface-id-str:eth0,2001:db8:1::100,\n");
+    snprintf(conf, sizeof(conf),
+             "[option CSVBasedFixedAssignment 2001:db8:1::/64]\n"
+             "assignments-file = %s\n"
+             "additional-prefixes = 2001:db8:2::/64 2001:db8:3:3::/64\n",
+             csv);
+    f = fx_new(conf);
+    assert_int_equal(confirm_status(f, "2001:db8:2::5", "2001:db8:3:3::1"), DK_STATUS_SUCCESS);
+    assert_int_equal(confirm_status(f, "2001:db8:1::100", "2001:db8:3:4::1"),
+                     DK_STATUS_NOT_ON_LINK);
+    fx_free(f);
+}
+
 /* A bad file refuses the pipeline, every bad row with file:line. */
 static void test_bad_file(void **state)
 {
@@ -333,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_prefers_holding_ia),
         cmocka_unit_test(test_renew_changed),
         cmocka_unit_test(test_confirm_release_decline),
+        cmocka_unit_test(test_confirm_link_prefixes),
         cmocka_unit_test(test_bad_file),
         cmocka_unit_test(test_placeholders),
     };
