@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "listeners.h"
 #include "log.h"
+#include "sandbox.h"
 
 #define IPC_FD      3
 #define LOG_FD      4
@@ -688,6 +689,13 @@ int dk__engine_main(int verbosity)
     if (getppid() == 1)
         return 1;
     (void)prctl(PR_SET_NAME, "dhcpkit-engine", 0, 0, 0);
+    /* Before any input: the configuration, packets and assignment files
+     * are all handled inside the filter. */
+    char err[256];
+    if (dk__sandbox_enter(err, sizeof(err)) < 0) {
+        dk__log(DK_LOG_CRITICAL, "engine: %s", err);
+        return 1;
+    }
 
     struct pollfd pfd[80];
     for (;;) {
