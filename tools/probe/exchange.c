@@ -65,8 +65,8 @@ double probe_rt_next(const struct probe_rt *p, uint8_t type, double prev, double
     if (prev <= 0) {
         /* §18.2.1: "RAND MUST be strictly greater than 0" for the first
          * RT of a Solicit, so that the first Advertises are all waited for. */
-        if (type == DK_MSG_SOLICIT && rand <= 0)
-            rand = rand < 0 ? -rand : 0.05;
+        if (type == DK_MSG_SOLICIT && rand < 0.001)
+            rand = rand < -0.001 ? -rand : 0.001;
         return p->irt + rand * p->irt;
     }
     /* §15: RT = 2*RTprev + RAND*RTprev; past MRT, RT = MRT + RAND*MRT. */
