@@ -59,6 +59,10 @@ probe() { # NAME ARGS...
     in_ns cli "$IPV6_DHCP_PROBE" -i "$C0" --timeout 10 "$@" >"$T/$name.out" 2>"$T/$name.err"
     echo $? >"$T/$name.rc"
     sed "s/^/  $name: /" "$T/$name.err" >&2
+    # A sanitizer build reports on standard error (and its exit status 1 would pass for ours).
+    if grep -q -e "Sanitizer" -e "runtime error:" "$T/$name.err"; then
+        fail "$name: the sanitizers complained"
+    fi
 }
 rc_is() { [ "$(cat "$T/$1.rc")" = "$2" ]; }
 lease() { "$PY" "$HERE/probe_check.py" lease <"$T/$1.out"; }

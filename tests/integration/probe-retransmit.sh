@@ -23,6 +23,10 @@ probe() { # NAME ARGS...: $T/NAME.out, .err, .rc, .secs
     echo $? >"$T/$name.rc"
     echo $((($(date +%s%N) - t0) / 1000000)) >"$T/$name.ms"
     sed "s/^/  $name: /" "$T/$name.err" >&2
+    # A sanitizer build reports on standard error (and its exit status 1 would pass for ours).
+    if grep -q -e "Sanitizer" -e "runtime error:" "$T/$name.err"; then
+        fail "$name: the sanitizers complained"
+    fi
 }
 rc_is() { [ "$(cat "$T/$1.rc")" = "$2" ]; }
 took() { # NAME MIN_MS MAX_MS

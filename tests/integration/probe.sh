@@ -40,6 +40,10 @@ probe() {
     in_ns cli "$IPV6_DHCP_PROBE" -i "$C0" --timeout 10 "$@" >"$T/$name.out" 2>"$T/$name.err"
     echo $? >"$T/$name.rc"
     sed "s/^/  $name: /" "$T/$name.err" >&2
+    # A sanitizer build reports on standard error (and its exit status 1 would pass for ours).
+    if grep -q -e "Sanitizer" -e "runtime error:" "$T/$name.err"; then
+        fail "$name: the sanitizers complained"
+    fi
 }
 rc_is() { [ "$(cat "$T/$1.rc")" = "$2" ]; }
 out_has() { grep -q -- "$2" "$T/$1.out"; }
@@ -52,6 +56,9 @@ check "solicit: exit 0" rc_is sarr 0
 check "solicit: the row's address is printed" out_has sarr "IAADDR(address=2001:db8:1::100 "
 check "solicit: and the row's prefix" out_has sarr "prefix=2001:db8:100::/56 "
 check "solicit: after a Request (a REPLY, not the Advertise)" out_has sarr "^REPLY "
+MAC=$(in_ns cli ip -o link show "$C0" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p' | tr -d :)
+check "solicit: the default DUID is the DUID-LL of c0's MAC ($MAC)" \
+    out_has sarr "CLIENTID(duid=00030001$MAC)"
 probe json --ia-na 1 --ia-pd 2 --json solicit
 check "--json: exit 0" rc_is json 0
 check "--json: one JSON object, the decoder's" lease_has json "type REPLY"
