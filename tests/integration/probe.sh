@@ -127,6 +127,8 @@ probe usage1 --prefix 2001:db8:100::/56 confirm
 check "confirm of a prefix: exit 64" rc_is usage1 64
 probe usage2 --option 1:00030001020000000001 solicit
 check "a second Client Identifier by --option: exit 64" rc_is usage2 64
+probe nosuchif -i "nx$ID" solicit
+check "an interface that does not exist: exit 71" rc_is nosuchif 71
 
 stop_capture
 # Every packet the probe sent, as tshark sees it.

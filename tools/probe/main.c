@@ -208,10 +208,12 @@ int main(int argc, char **argv)
         return PROBE_EXIT_USAGE;
     }
     r.a = &args;
+    r.net.fd = -1;
     void *mem1 = malloc(BUILD_SIZE), *mem2 = malloc(ARENA_SIZE), *mem3 = malloc(ARENA_SIZE);
     if (!mem1 || !mem2 || !mem3) {
         fprintf(stderr, PROBE_PROG ": out of memory\n");
-        return PROBE_EXIT_OSERR;
+        rc = PROBE_EXIT_OSERR;
+        goto out;
     }
     dk_arena_init(&r.build, mem1, BUILD_SIZE);
     dk_arena_init(&r.rx, mem2, ARENA_SIZE);
@@ -237,12 +239,15 @@ int main(int argc, char **argv)
         r.type = args.msg_type;
         int e = build(&r, 0, tmp, sizeof(tmp), &len);
         args.verbose = v;
-        if (e)
-            return PROBE_EXIT_USAGE;
+        if (e) {
+            rc = PROBE_EXIT_USAGE;
+            goto out;
+        }
     }
     if (probe_net_open(&args, &r.net, err, sizeof(err))) {
         fprintf(stderr, PROBE_PROG ": %s\n", err);
-        return PROBE_EXIT_OSERR;
+        rc = PROBE_EXIT_OSERR;
+        goto out;
     }
     r.net.deadline = probe_now() + args.timeout;
 
@@ -280,7 +285,8 @@ int main(int argc, char **argv)
         rc = m ? report(&r, m, r.final.from) : PROBE_EXIT_MALFORMED;
     }
 out:
-    close(r.net.fd);
+    if (r.net.fd >= 0)
+        close(r.net.fd);
     free(mem1);
     free(mem2);
     free(mem3);
