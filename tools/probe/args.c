@@ -342,14 +342,14 @@ static int take(struct probe_args *a, enum opt_id id, const char *name, const ch
         if (a->nprefixes >= PROBE_MAX_ADDRS)
             return fail(err, errlen, "%s: at most %d", name, PROBE_MAX_ADDRS);
         if (!parse_prefix(v, &a->prefixes[a->nprefixes]))
-            return fail(err, errlen, "%s: not an IPv6 prefix (ADDR/LEN, no bits set past LEN): '%s'",
-                        name, v);
+            return fail(err, errlen,
+                        "%s: not an IPv6 prefix (ADDR/LEN, no bits set past LEN): '%s'", name, v);
         a->nprefixes++;
         return 0;
     case O_ORO:
         if (!parse_oro(v, a))
-            return fail(err, errlen, "%s: want option codes 1-65535, comma separated: '%s'",
-                        name, v);
+            return fail(err, errlen, "%s: want option codes 1-65535, comma separated: '%s'", name,
+                        v);
         return 0;
     case O_OPTION: {
         struct probe_extra *x = &a->extra[a->nextra];
@@ -419,10 +419,11 @@ static int check(struct probe_args *a, bool oro_given, char *err, size_t errlen)
         return fail(err, errlen, "-i IF or -s ADDR is needed (where to send?)");
     if (a->has_server && is_link_scoped(a->server) && !a->ifname)
         return fail(err, errlen, "-s: a link-local or multicast address needs -i IF");
-    if (!a->relay && (a->interface_id.set || a->has_remote_id || a->subscriber_id.set ||
-                      a->has_linklayer))
-        return fail(err, errlen, "relay options (--interface-id, --remote-id, --subscriber-id, "
-                                 "--linklayer-id) need --relay LINK-ADDR");
+    if (!a->relay &&
+        (a->interface_id.set || a->has_remote_id || a->subscriber_id.set || a->has_linklayer))
+        return fail(err, errlen,
+                    "relay options (--interface-id, --remote-id, --subscriber-id, "
+                    "--linklayer-id) need --relay LINK-ADDR");
     if (a->rapid_commit && c != PROBE_SOLICIT)
         return fail(err, errlen, "--rapid-commit goes with solicit only");
     /* RFC 8415 §16.6, §16.8, §16.9: these carry the server's DUID. */
@@ -432,8 +433,9 @@ static int check(struct probe_args *a, bool oro_given, char *err, size_t errlen)
     if ((c == PROBE_SOLICIT || c == PROBE_CONFIRM || c == PROBE_REBIND) && a->server_duid.set)
         return fail(err, errlen, "--server-duid does not go with solicit, confirm or rebind");
     if (c == PROBE_INFORMATION_REQUEST && ias) /* RFC 8415 §16.12 */
-        return fail(err, errlen, "information-request carries no IA (--ia-na, --ia-pd, "
-                                 "--address, --prefix)");
+        return fail(err, errlen,
+                    "information-request carries no IA (--ia-na, --ia-pd, "
+                    "--address, --prefix)");
     /* RFC 8415 §18.2.3: Confirm is about addresses. */
     if (c == PROBE_CONFIRM && (!a->naddrs || a->nprefixes || a->n_ia_pd))
         return fail(err, errlen, "confirm needs --address (and takes no prefix or IA_PD)");
@@ -443,8 +445,9 @@ static int check(struct probe_args *a, bool oro_given, char *err, size_t errlen)
     if (c == PROBE_RELEASE && !holds)
         return fail(err, errlen, "release needs --address or --prefix");
     if ((c == PROBE_RENEW || c == PROBE_REBIND) && !ias)
-        return fail(err, errlen, "renew and rebind need an IA: --ia-na, --ia-pd, --address or "
-                                 "--prefix");
+        return fail(err, errlen,
+                    "renew and rebind need an IA: --ia-na, --ia-pd, --address or "
+                    "--prefix");
 
     /* Defaults: the IAs that hold --address and --prefix, and a Solicit
      * with nothing else asks for one address. */
@@ -534,7 +537,8 @@ int probe_args_parse(int argc, char **argv, struct probe_args *a, char *err, siz
             return check(a, oro_given, err, errlen);
         }
     }
-    return fail(err, errlen, "unknown MESSAGE '%s' (solicit, renew, rebind, confirm, release, "
-                             "decline, information-request)",
+    return fail(err, errlen,
+                "unknown MESSAGE '%s' (solicit, renew, rebind, confirm, release, "
+                "decline, information-request)",
                 message);
 }

@@ -136,9 +136,8 @@ int probe_net_open(const struct probe_args *a, struct probe_net *n, char *err, s
             return -1;
         }
         /* A client talks on its link only; a relay may reach a server anywhere. */
-        if (!a->relay &&
-            setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, a->ifname, (socklen_t)strlen(a->ifname)) <
-                0) {
+        if (!a->relay && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, a->ifname,
+                                    (socklen_t)strlen(a->ifname)) < 0) {
             snprintf(err, errlen, "SO_BINDTODEVICE %s: %s", a->ifname, strerror(errno));
             close(fd);
             return -1;

@@ -43,7 +43,7 @@ struct run {
     uint32_t xid;
     const struct dk_msg *adv; /* for a Request: the chosen Advertise */
     /* What it received. */
-    struct kept best;  /* the best Advertise so far */
+    struct kept best; /* the best Advertise so far */
     unsigned best_pref;
     size_t best_leases;
     struct kept final; /* the answer that ended it */
@@ -63,8 +63,7 @@ static int build(void *ctx, uint16_t elapsed, uint8_t *buf, size_t cap, size_t *
         err = probe_wrap_relay(&r->build, r->a, r->peer, m, &m);
     if (err) {
         fprintf(stderr, PROBE_PROG ": cannot build the %s: %s\n", dk_msg_name(r->type),
-                err == DK_EINVAL ? "an --option does not decode as that option"
-                                 : dk_strerror(err));
+                err == DK_EINVAL ? "an --option does not decode as that option" : dk_strerror(err));
         return err;
     }
     err = probe_encode(&r->build, m, buf, cap, len, &d);
@@ -153,8 +152,8 @@ static int exchange(struct run *r, uint8_t type)
     case PROBE_EX_ANSWER:
         return -1;
     case PROBE_EX_TIMEOUT:
-        fprintf(stderr, PROBE_PROG ": no answer to %u transmission%s of %s\n",
-                r->net.sent - before, r->net.sent - before == 1 ? "" : "s", dk_msg_name(type));
+        fprintf(stderr, PROBE_PROG ": no answer to %u transmission%s of %s\n", r->net.sent - before,
+                r->net.sent - before == 1 ? "" : "s", dk_msg_name(type));
         return PROBE_EXIT_NO_ANSWER;
     case PROBE_EX_MALFORMED:
         return PROBE_EXIT_MALFORMED;
@@ -168,8 +167,11 @@ static int exchange(struct run *r, uint8_t type)
 static const struct dk_msg *redecode(struct run *r, const struct kept *k, struct dk_arena *arena)
 {
     const struct dk_msg *outer, *inner;
-    struct probe_expect e = {.relay = r->a->relay, .xid = r->xid, .sent_type = r->type,
-                             .duid = r->duid, .duidlen = r->duidlen};
+    struct probe_expect e = {.relay = r->a->relay,
+                             .xid = r->xid,
+                             .sent_type = r->type,
+                             .duid = r->duid,
+                             .duidlen = r->duidlen};
     memcpy(e.peer, r->peer, 16);
     if (probe_check_answer(&e, k->p, k->n, arena, &outer, &inner, r->why, sizeof(r->why)) !=
         PROBE_RX_FINAL)

@@ -134,8 +134,8 @@ static int add_extra(struct dk_arena *ar, struct dk_bmsg *m, const struct probe_
     return 0;
 }
 
-int probe_build_client(struct dk_arena *ar, const struct probe_args *a, uint8_t type,
-                       uint32_t xid, uint16_t elapsed, const uint8_t *duid, size_t duidlen,
+int probe_build_client(struct dk_arena *ar, const struct probe_args *a, uint8_t type, uint32_t xid,
+                       uint16_t elapsed, const uint8_t *duid, size_t duidlen,
                        const struct dk_msg *adv, struct dk_bmsg **out)
 {
     struct dk_bmsg *m = dk_bmsg_new(ar, type);

@@ -183,8 +183,7 @@ static void add(char *s, size_t cap, size_t *len, const char *fmt, ...)
         *len = *len + (size_t)r < cap ? *len + (size_t)r : cap - 1;
 }
 
-static bool status_bad(const struct dk_opt *st, const char *where, char *s, size_t cap,
-                       size_t *len)
+static bool status_bad(const struct dk_opt *st, const char *where, char *s, size_t cap, size_t *len)
 {
     if (!st || st->v[0].u == DK_STATUS_SUCCESS)
         return false;
@@ -206,20 +205,20 @@ int probe_verdict(const struct dk_msg *m, uint8_t sent_type, char *s, size_t cap
         if (ia->code != DK_OPT_IA_NA && ia->code != DK_OPT_IA_TA && ia->code != DK_OPT_IA_PD)
             continue;
         snprintf(where, sizeof(where), "%s %u", dk_opt_name(ia->code), ia->v[0].u);
-        bad |= status_bad(dk_opt_find(ia->opts, ia->nopts, DK_OPT_STATUS_CODE), where, s, cap,
-                          &len);
+        bad |=
+            status_bad(dk_opt_find(ia->opts, ia->nopts, DK_OPT_STATUS_CODE), where, s, cap, &len);
         for (size_t k = 0; k < ia->nopts; k++) {
             const struct dk_opt *x = &ia->opts[k];
             if (x->code == DK_OPT_IAADDR && x->v[0].n == 16) {
                 inet_ntop(AF_INET6, x->v[0].p, a, sizeof(a));
                 add(s, cap, &len, " address %s (valid %u s)", a, x->v[2].u);
-                bad |= status_bad(dk_opt_find(x->opts, x->nopts, DK_OPT_STATUS_CODE), a, s, cap,
-                                  &len);
+                bad |=
+                    status_bad(dk_opt_find(x->opts, x->nopts, DK_OPT_STATUS_CODE), a, s, cap, &len);
             } else if (x->code == DK_OPT_IAPREFIX && x->v[2].n == 16) {
                 inet_ntop(AF_INET6, x->v[2].p, a, sizeof(a));
                 add(s, cap, &len, " prefix %s/%u (valid %u s)", a, x->v[2].u, x->v[1].u);
-                bad |= status_bad(dk_opt_find(x->opts, x->nopts, DK_OPT_STATUS_CODE), a, s, cap,
-                                  &len);
+                bad |=
+                    status_bad(dk_opt_find(x->opts, x->nopts, DK_OPT_STATUS_CODE), a, s, cap, &len);
             }
         }
     }

@@ -30,12 +30,12 @@ enum {
 };
 
 /* Bounds of what the command line may ask for. */
-#define PROBE_MAX_IAS     8
-#define PROBE_MAX_ADDRS   16
-#define PROBE_MAX_ORO     64
-#define PROBE_MAX_EXTRA   16
-#define PROBE_MAX_BYTES   1024 /* one identifier or --option body */
-#define PROBE_DEFAULT_IAID 1u
+#define PROBE_MAX_IAS         8
+#define PROBE_MAX_ADDRS       16
+#define PROBE_MAX_ORO         64
+#define PROBE_MAX_EXTRA       16
+#define PROBE_MAX_BYTES       1024 /* one identifier or --option body */
+#define PROBE_DEFAULT_IAID    1u
 #define PROBE_DEFAULT_TIMEOUT 30.0
 
 enum probe_cmd {

@@ -8,15 +8,15 @@ static void every_option(void **state)
 {
     (void)state;
     uint8_t x[16];
-    assert_int_equal(
-        parse(&a, "-i", "eth0", "-s", "2001:db8::547", "--relay", "2001:db8:2::1",
-              "--interface-id", "01:02:0a", "--remote-id", "9:6370652d31", "--subscriber-id",
-              "abcd", "--linklayer-id", "1:02:00:00:00:01:02", "--duid", "000300010200000001ff",
-              "--ia-na", "5", "--ia-na", "6", "--ia-pd", "4294967295", "--address",
-              "2001:db8:1::100", "--prefix", "2001:db8:100::/56", "--oro", "23,24,56",
-              "--option", "16:0000002a0003666f6f", "--option", "20:", "--rapid-commit", "--json",
-              "--timeout", "2.5", "-v", "solicit", NULL),
-        PROBE_ARGS_OK);
+    assert_int_equal(parse(&a, "-i", "eth0", "-s", "2001:db8::547", "--relay", "2001:db8:2::1",
+                           "--interface-id", "01:02:0a", "--remote-id", "9:6370652d31",
+                           "--subscriber-id", "abcd", "--linklayer-id", "1:02:00:00:00:01:02",
+                           "--duid", "000300010200000001ff", "--ia-na", "5", "--ia-na", "6",
+                           "--ia-pd", "4294967295", "--address", "2001:db8:1::100", "--prefix",
+                           "2001:db8:100::/56", "--oro", "23,24,56", "--option",
+                           "16:0000002a0003666f6f", "--option", "20:", "--rapid-commit", "--json",
+                           "--timeout", "2.5", "-v", "solicit", NULL),
+                     PROBE_ARGS_OK);
     assert_int_equal(a.cmd, PROBE_SOLICIT);
     assert_int_equal(a.msg_type, DK_MSG_SOLICIT);
     assert_string_equal(a.ifname, "eth0");
@@ -166,22 +166,22 @@ static void usage_errors(void **state)
         {"-i", "c0", "--relay", "nope", "solicit"},
         {"-i", "c0", "--interface-id", "abc", "--relay", "::", "solicit"}, /* odd hex */
         {"-i", "c0", "--interface-id", "xy", "--relay", "::", "solicit"},
-        {"-i", "c0", "--interface-id", "01", "solicit"},        /* relay option, no --relay */
-        {"-i", "c0", "--remote-id-str", "9:a", "solicit"},      /* same */
-        {"-i", "c0", "--subscriber-id", "01", "solicit"},       /* same */
-        {"-i", "c0", "--linklayer-id", "1:0102", "solicit"},    /* same */
+        {"-i", "c0", "--interface-id", "01", "solicit"},     /* relay option, no --relay */
+        {"-i", "c0", "--remote-id-str", "9:a", "solicit"},   /* same */
+        {"-i", "c0", "--subscriber-id", "01", "solicit"},    /* same */
+        {"-i", "c0", "--linklayer-id", "1:0102", "solicit"}, /* same */
         {"-i", "c0", "--relay", "::", "--interface-id", "01", "--interface-id-str", "a", "solicit"},
         {"-i", "c0", "--relay", "::", "--remote-id", "x:01", "solicit"},
         {"-i", "c0", "--relay", "::", "--remote-id", "4294967296:01", "solicit"},
         {"-i", "c0", "--relay", "::", "--remote-id", "9", "solicit"},
         {"-i", "c0", "--relay", "::", "--linklayer-id", "65536:01", "solicit"},
-        {"-i", "c0", "--duid", "0003", "solicit"},            /* DUID of 2 octets */
-        {"-i", "c0", "--duid", "000100010000", "solicit"},    /* too short for a DUID-LLT */
+        {"-i", "c0", "--duid", "0003", "solicit"},         /* DUID of 2 octets */
+        {"-i", "c0", "--duid", "000100010000", "solicit"}, /* too short for a DUID-LLT */
         {"-i", "c0", "--ia-na", "4294967296", "solicit"},
         {"-i", "c0", "--ia-na", "-1", "solicit"},
         {"-i", "c0", "--ia-na", "1", "--ia-na", "1", "solicit"}, /* IAID twice */
         {"-i", "c0", "--address", "2001:db8::/64", "solicit"},
-        {"-i", "c0", "--prefix", "2001:db8::1/64", "solicit"},  /* host bits */
+        {"-i", "c0", "--prefix", "2001:db8::1/64", "solicit"}, /* host bits */
         {"-i", "c0", "--prefix", "2001:db8::/129", "solicit"},
         {"-i", "c0", "--prefix", "2001:db8::", "solicit"},
         {"-i", "c0", "--oro", "0", "solicit"},
@@ -199,12 +199,12 @@ static void usage_errors(void **state)
         {"-i", "c0", "--address", "2001:db8::1", "renew"},   /* no --server-duid */
         {"-i", "c0", "--address", "2001:db8::1", "release"}, /* same */
         {"-i", "c0", "--address", "2001:db8::1", "decline"}, /* same */
-        {"-i", "c0", SD, "solicit"},                          /* a Solicit never names one */
+        {"-i", "c0", SD, "solicit"},                         /* a Solicit never names one */
         {"-i", "c0", SD, "--address", "2001:db8::1", "confirm"},
         {"-i", "c0", SD, "--address", "2001:db8::1", "rebind"},
         {"-i", "c0", "--ia-na", "1", "information-request"},
         {"-i", "c0", "--address", "2001:db8::1", "information-request"},
-        {"-i", "c0", "confirm"},                                            /* nothing held */
+        {"-i", "c0", "confirm"}, /* nothing held */
         {"-i", "c0", "--address", "2001:db8::1", "--prefix", "2001:db8::/48", "confirm"},
         {"-i", "c0", SD, "--address", "2001:db8::1", "--ia-pd", "1", "decline"},
         {"-i", "c0", SD, "release"},

@@ -11,10 +11,10 @@ static void parameters(void **state)
         double irt, mrt, mrd;
         unsigned mrc;
     } want[] = {
-        {DK_MSG_SOLICIT, 1, 3600, 0, 0},  {DK_MSG_REQUEST, 1, 30, 0, 10},
-        {DK_MSG_CONFIRM, 1, 4, 10, 0},    {DK_MSG_RENEW, 10, 600, 0, 0},
-        {DK_MSG_REBIND, 10, 600, 0, 0},   {DK_MSG_RELEASE, 1, 0, 0, 4},
-        {DK_MSG_DECLINE, 1, 0, 0, 4},     {DK_MSG_INFORMATION_REQUEST, 1, 3600, 0, 0},
+        {DK_MSG_SOLICIT, 1, 3600, 0, 0}, {DK_MSG_REQUEST, 1, 30, 0, 10},
+        {DK_MSG_CONFIRM, 1, 4, 10, 0},   {DK_MSG_RENEW, 10, 600, 0, 0},
+        {DK_MSG_REBIND, 10, 600, 0, 0},  {DK_MSG_RELEASE, 1, 0, 0, 4},
+        {DK_MSG_DECLINE, 1, 0, 0, 4},    {DK_MSG_INFORMATION_REQUEST, 1, 3600, 0, 0},
     };
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
         struct probe_rt p;

@@ -51,9 +51,8 @@ static void relayed_solicit_every_option(void **state)
         parse(&a, "-i", "c0", "--relay", "2001:db8:2::1", "--interface-id-str", "eth1/0/1",
               "--remote-id-str", "9:cpe-1", "--subscriber-id", "abcd", "--linklayer-id",
               "1:020000000102", "--ia-na", "5", "--ia-pd", "7", "--ia-pd", "8", "--address",
-              "2001:db8:1::100", "--prefix", "2001:db8:100::/56", "--oro", "23,56",
-              "--option", "16:0000002a0003666f6f", "--option", "65000:beef", "--rapid-commit",
-              "solicit", NULL),
+              "2001:db8:1::100", "--prefix", "2001:db8:100::/56", "--oro", "23,56", "--option",
+              "16:0000002a0003666f6f", "--option", "65000:beef", "--rapid-commit", "solicit", NULL),
         PROBE_ARGS_OK);
     struct dk_msg *m = build(DK_MSG_SOLICIT, 0xabcdef, 0, NULL);
     /* The Relay-forward (RFC 8415 §9, §19.1.1). */
@@ -126,8 +125,8 @@ static void direct_messages(void **state)
     uint8_t x[16];
     /* Renew: --server-duid as the Server Identifier, Elapsed Time as given. */
     assert_int_equal(parse(&a, "-i", "c0", "--server-duid", "00010001329cf0159e955252b678",
-                           "--address", "2001:db8:1::100", "--prefix", "2001:db8:100::/56",
-                           "renew", NULL),
+                           "--address", "2001:db8:1::100", "--prefix", "2001:db8:100::/56", "renew",
+                           NULL),
                      PROBE_ARGS_OK);
     struct dk_msg *m = build(DK_MSG_RENEW, 1, 1234, NULL);
     assert_int_equal(m->type, DK_MSG_RENEW);
@@ -140,10 +139,9 @@ static void direct_messages(void **state)
     must_find(NULL, must_find(m, NULL, DK_OPT_IA_PD), DK_OPT_IAPREFIX);
 
     /* Confirm: the address, no Server Identifier, no ORO. */
-    assert_int_equal(
-        parse(&a, "-i", "c0", "--address", "2001:db8:1::100", "--address", "2001:db8:1::101",
-              "confirm", NULL),
-        PROBE_ARGS_OK);
+    assert_int_equal(parse(&a, "-i", "c0", "--address", "2001:db8:1::100", "--address",
+                           "2001:db8:1::101", "confirm", NULL),
+                     PROBE_ARGS_OK);
     m = build(DK_MSG_CONFIRM, 2, 0, NULL);
     assert_int_equal(m->type, DK_MSG_CONFIRM);
     assert_null(dk_msg_find(m, DK_OPT_SERVERID));
@@ -235,23 +233,19 @@ static void options_that_do_not_fit(void **state)
     size_t len;
     /* An Elapsed Time of 1 octet does not decode as one (RFC 8415 §21.9). */
     assert_int_equal(parse(&a, "-i", "c0", "--option", "8:00", "solicit", NULL), PROBE_ARGS_OK);
-    assert_int_equal(probe_build_client(&ar, &a, DK_MSG_SOLICIT, 1, 0, duid, sizeof(duid), NULL,
-                                        &m),
-                     DK_EINVAL);
-    /* A second Client Identifier breaks the containment rules. */
     assert_int_equal(
-        parse(&a, "-i", "c0", "--option", "1:000300010200000001ff", "solicit", NULL),
-        PROBE_ARGS_OK);
-    assert_int_equal(probe_build_client(&ar, &a, DK_MSG_SOLICIT, 1, 0, duid, sizeof(duid), NULL,
-                                        &m),
-                     0);
+        probe_build_client(&ar, &a, DK_MSG_SOLICIT, 1, 0, duid, sizeof(duid), NULL, &m), DK_EINVAL);
+    /* A second Client Identifier breaks the containment rules. */
+    assert_int_equal(parse(&a, "-i", "c0", "--option", "1:000300010200000001ff", "solicit", NULL),
+                     PROBE_ARGS_OK);
+    assert_int_equal(
+        probe_build_client(&ar, &a, DK_MSG_SOLICIT, 1, 0, duid, sizeof(duid), NULL, &m), 0);
     assert_int_not_equal(probe_encode(&ar, m, wire, sizeof(wire), &len, &d), 0);
     assert_true(d.text[0] != 0);
     /* An output buffer too small fails cleanly. */
     assert_int_equal(parse(&a, "-i", "c0", "solicit", NULL), PROBE_ARGS_OK);
-    assert_int_equal(probe_build_client(&ar, &a, DK_MSG_SOLICIT, 1, 0, duid, sizeof(duid), NULL,
-                                        &m),
-                     0);
+    assert_int_equal(
+        probe_build_client(&ar, &a, DK_MSG_SOLICIT, 1, 0, duid, sizeof(duid), NULL, &m), 0);
     assert_int_not_equal(probe_encode(&ar, m, wire, 20, &len, &d), 0);
 }
 

@@ -26,8 +26,16 @@ static int setup(void **state)
     return 0;
 }
 
-enum { WITH_CID = 1, WITH_SID = 2, WITH_LEASES = 4, NA_NOBINDING = 8, TOP_STATUS = 16,
-       PREF255 = 32, WITHDRAWN = 64, ADDR_STATUS = 128 };
+enum {
+    WITH_CID = 1,
+    WITH_SID = 2,
+    WITH_LEASES = 4,
+    NA_NOBINDING = 8,
+    TOP_STATUS = 16,
+    PREF255 = 32,
+    WITHDRAWN = 64,
+    ADDR_STATUS = 128
+};
 
 /* A server message of type with the parts asked for. */
 static struct dk_bmsg *answer(uint8_t type, uint32_t xid, unsigned parts)
@@ -95,8 +103,8 @@ static void encode(const struct dk_bmsg *m)
 
 static struct probe_expect expect(bool relay, uint8_t type)
 {
-    struct probe_expect e = {.relay = relay, .xid = 0x1234, .sent_type = type, .duid = duid,
-                             .duidlen = sizeof(duid)};
+    struct probe_expect e = {
+        .relay = relay, .xid = 0x1234, .sent_type = type, .duid = duid, .duidlen = sizeof(duid)};
     memcpy(e.peer, peer, 16);
     return e;
 }
@@ -181,8 +189,7 @@ static void relayed_answers(void **state)
     encode(answer(DK_MSG_REPLY, 0x1234, WITH_CID | WITH_SID));
     assert_int_equal(check(&e, NULL), PROBE_RX_IGNORE);
     /* Two relay levels around it: we sent one. */
-    encode(relay_reply(relay_reply(answer(DK_MSG_REPLY, 0x1234, WITH_CID | WITH_SID), peer),
-                       peer));
+    encode(relay_reply(relay_reply(answer(DK_MSG_REPLY, 0x1234, WITH_CID | WITH_SID), peer), peer));
     assert_int_equal(check(&e, NULL), PROBE_RX_MALFORMED);
 }
 
