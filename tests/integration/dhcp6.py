@@ -115,6 +115,8 @@ def walk_options(b, where, depth, summary):
             pref, valid = struct.unpack_from("!II", body, 16)
             if pref > valid:
                 raise Bad(f"{what}: preferred lifetime above valid lifetime")
+            summary.setdefault("addresses", []).append(
+                socket.inet_ntop(socket.AF_INET6, body[:16]))
             walk_options(body[24:], what, depth, summary)
         if code == 26:
             if ln < 25:
@@ -122,6 +124,8 @@ def walk_options(b, where, depth, summary):
             pref, valid, plen = struct.unpack_from("!IIB", body)
             if plen > 128 or pref > valid:
                 raise Bad(f"{what}: bad prefix length or lifetimes")
+            summary.setdefault("prefixes", []).append(
+                socket.inet_ntop(socket.AF_INET6, body[9:25]) + f"/{plen}")
             walk_options(body[25:], what, depth, summary)
         if code in (21, 24):
             walk_domain_list(body, what)
@@ -230,7 +234,8 @@ def describe(s):
     st = ",".join(f"{w.split('/')[-1]}={status_name(c)}" for w, c in s["statuses"])
     return (f"{types} xid={s.get('xid', '')} options={','.join(map(str, s['options']))} "
             f"status={st} dns={','.join(s['dns'])} server_id={s.get('server_id', '')} "
-            f"ifid={','.join(s['interface_ids'])}")
+            f"ifid={','.join(s['interface_ids'])} na={','.join(s.get('addresses', []))} "
+            f"pd={','.join(s.get('prefixes', []))}")
 
 
 def cmd_check_pcap(a):
