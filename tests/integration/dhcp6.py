@@ -303,8 +303,8 @@ def client_msg(mtype, xid, duid, ia_na=False, ia_pd=False, oro=(23, 24), server_
     return bytes([mtype]) + xid.to_bytes(3, "big") + o
 
 
-def relay_forw(inner, link, peer, interface_id=None, hop=0, source_port=False):
-    o = opt(9, inner)
+def relay_forw(inner, link, peer, interface_id=None, hop=0, source_port=False, extra=b""):
+    o = opt(9, inner) + extra
     if interface_id is not None:
         o += opt(18, interface_id)
     if source_port:  # RFC 8357 §5.1: Relay Source Port, downstream port 0
@@ -344,7 +344,9 @@ def cmd_query(a):
         s.bind((a.relay, a.relay_port))
         msg = relay_forw(msg, a.link or "::", a.peer or "fe80::1234",
                          interface_id=a.interface_id.encode() if a.interface_id else None,
-                         source_port=a.relay_port != 547)
+                         source_port=a.relay_port != 547,
+                         extra=b"".join(opt(int(c), bytes.fromhex(h)) for c, _, h in
+                                        (x.partition(":") for x in a.relay_option)))
         dst = (a.server, 547, 0, 0)
     else:
         s.bind(("::", 546, 0, socket.if_nametoindex(a.interface) if a.interface else 0))
@@ -459,6 +461,8 @@ def main():
     p.add_argument("--link")
     p.add_argument("--peer")
     p.add_argument("--interface-id")
+    p.add_argument("--relay-option", action="append", default=[],
+                   help="CODE:HEX, an option of the Relay-forward (repeatable)")
     p.add_argument("--server-id")
     p.add_argument("--mac")
     p.add_argument("--oro", default="23,24", help="option codes to request, comma-separated")

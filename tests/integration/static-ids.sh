@@ -12,6 +12,9 @@
 #  - a chain: dibbler-relay (Remote-ID) closest to the client, behind ISC
 #    dhcrelay (Interface-ID, Subscriber-ID): only the closest relay's ids
 #    count, although dhcrelay's Interface-ID has a row and comes first.
+#  - no single real relay sends a Remote-ID with a Subscriber-ID: for the
+#    order of those and the link-layer address, a relay simulator (dhcp6.py
+#    query --relay) on the server's relay link sends all three.
 # The table changes between phases (export + SIGHUP), taking away the row
 # that won, so that the next id in the order must win.
 #
@@ -44,7 +47,10 @@ for r in rd rb rc; do
     addr "$r" "u$ID" "2001:db8:ff::$n/64"
     n=$((n + 1))
 done
-for p in p0; do ip -n "dk$ID-sw" link set "$p$ID" master br0; done
+ip -n "dk$ID-sw" link set "p0$ID" master br0
+# The relay simulator's address, on the bridge.
+ip netns exec "dk$ID-sw" sysctl -qw net.ipv6.conf.br0.accept_dad=0
+addr sw br0 2001:db8:ff::9/64
 # Client links, with fixed MACs (the DUID-LLs and link-layer ids follow).
 i=1
 for r in rd rb ra; do
@@ -107,7 +113,8 @@ DB_IID=00001092 # rb's dibbler-relay "interface-id 4242", 4 octets, network orde
 
 # ---- the table, per phase: which groups of rows it holds.
 # PHASE 1: every row; 2: no DUID rows; 3: no DUID nor Interface-ID rows;
-# 4: only the link-layer row of the dibbler client (and the chain's rows).
+# 4: no Remote-ID rows either (the simulator's Subscriber-ID row stays);
+# 5: only the link-layer rows (and the chain's rows).
 export_table() { # PHASE
     {
         echo "id,address,prefix"
@@ -124,7 +131,14 @@ export_table() { # PHASE
             echo "subscriber-id-str:SUB-RD,,2001:db8:3400::/56"
             echo "remote-id-str:9:LINE-RB,,2001:db8:2300::/56"
         fi
+        if [ "$1" -le 3 ]; then
+            echo "remote-id-str:9:SIM-RID,,2001:db8:9300::/56"
+        fi
+        if [ "$1" -le 4 ]; then
+            echo "subscriber-id-str:SIM-SUB,,2001:db8:9400::/56"
+        fi
         echo "linklayer-id:1:02:00:00:00:00:12,,2001:db8:2500::/56"
+        echo "linklayer-id:1:02:00:00:00:00:19,,2001:db8:9500::/56"
         # The chain: the outer relay's ids have rows, the closest one's
         # Remote-ID too.
         echo "interface-id:$RC_IID,,2001:db8:4200::/56"
@@ -165,8 +179,22 @@ prefix_of() { # N
     *) echo "none" ;;
     esac
 }
+# The /56 the relay simulator's client (DUID-LL ...:19) is given: a
+# Relay-forward with a Remote-ID, a Subscriber-ID and the client's
+# link-layer address (RFC 4649, 4580, 6939).
+sim_prefix() {
+    r=$(in_ns sw "$PY" "$HERE/dhcp6.py" query --relay 2001:db8:ff::9 --server 2001:db8:ff::1 \
+        --link 2001:db8:9::1 --peer fe80::19 --mac 02:00:00:00:00:19 --ia-pd --oro "" \
+        --relay-option "37:00000009$(hexof SIM-RID)" --relay-option "38:$(hexof SIM-SUB)" \
+        --relay-option 79:0001020000000019 --timeout 2 --tries 3)
+    echo "$r" >>"$T/answers.txt"
+    case $r in
+    *" pd="[0-9a-f]*) r=${r##* pd=} && echo "${r%% *}" ;;
+    *) echo "none" ;;
+    esac
+}
 gets() { # N PREFIX
-    got=$(prefix_of "$1")
+    if [ "$1" = sim ]; then got=$(sim_prefix); else got=$(prefix_of "$1"); fi
     [ "$got" = "$2" ] && return 0
     log "client $1: got '$got', expected '$2'"
     return 1
@@ -186,6 +214,8 @@ check "dibbler-relay: the DUID row beats its Interface-ID, Remote-ID and link-la
     gets 2 2001:db8:2100::/56
 check "chain: the closest relay's Remote-ID wins over the outer relay's Interface-ID and Subscriber-ID" \
     gets 3 2001:db8:4300::/56
+check "simulator: the Remote-ID beats the Subscriber-ID and link-layer address" \
+    gets sim 2001:db8:9300::/56
 
 check "phase 2: no DUID rows" phase 2
 check "direct: the Interface-ID row (the server's interface name)" gets 0 2001:db8:1200::/56
@@ -198,8 +228,12 @@ check "dhcrelay: the Subscriber-ID row" gets 1 2001:db8:3400::/56
 check "dibbler-relay: the Remote-ID beats the link-layer address" gets 2 2001:db8:2300::/56
 check "direct: nothing is assigned any more" gets 0 none
 
-check "phase 4: only the link-layer row" phase 4
+check "phase 4: no Remote-ID rows either" phase 4
+check "simulator: the Subscriber-ID beats the link-layer address" gets sim 2001:db8:9400::/56
+
+check "phase 5: only the link-layer rows" phase 5
 check "dibbler-relay: the Client Link-Layer Address (RFC 6939) row" gets 2 2001:db8:2500::/56
+check "simulator: the link-layer address" gets sim 2001:db8:9500::/56
 check "dhcrelay: nothing is assigned any more" gets 1 none
 check "the server is still running" kill -0 "$SRV_PID"
 stop_capture
