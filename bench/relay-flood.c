@@ -4,7 +4,13 @@
  * BNG) as fast as possible or at a rate, with sendmmsg; a second thread
  * counts the Relay-replies with recvmmsg. Prints one line of JSON.
  *
- *   relay-flood SERVER RELAY COUNT [RATE]     (RATE 0 or absent: flat out)
+ *   relay-flood SERVER RELAY COUNT [RATE [CLIENTS [ADDRESSES]]]
+ *
+ * RATE 0 or absent: flat out. Solicit N comes from client N % CLIENTS
+ * (DUID-LL 02:00:xx:xx:xx:xx, peer fe80::xxxx:xxxx; CLIENTS 0 or absent:
+ * COUNT clients). With ADDRESSES, the file gets one line per answered
+ * Solicit, "N ADDRESS" (the first IAADDR of the Advertise's IA_NA, or "-"),
+ * and "addressed" counts the answers that carried one.
  *
  * Built by meson (bench/meson.build, not installed) for the integration
  * test load-reload, and by bench/workers.sh. "bad": replies whose TLV walk
@@ -29,8 +35,9 @@
 
 static int sock;
 static uint8_t *seen;
-static uint32_t count;
-static _Atomic uint64_t answered, bad, duplicates;
+static uint32_t count, clients;
+static uint8_t (*addrs)[17]; /* per xid: 1 + the IAADDR, with ADDRESSES */
+static _Atomic uint64_t answered, bad, duplicates, addressed;
 static _Atomic int sending = 1;
 static double last_answer;
 
@@ -42,15 +49,17 @@ static double now(void)
 }
 
 /* Relay-forw { link 2001:db8:2::1, peer fe80::N, Relay Message { Solicit
- * xid=N, Client ID DUID-LL N, Elapsed Time, IA_NA } }, RFC 8415 §9, §21. */
-static size_t build(uint8_t *p, uint32_t n)
+ * xid=X, Client ID DUID-LL N, Elapsed Time, IA_NA } } for Solicit X of client
+ * N = X % CLIENTS, RFC 8415 §9, §21. */
+static size_t build(uint8_t *p, uint32_t x)
 {
     uint8_t inner[64];
+    uint32_t n = clients ? x % clients : x;
     size_t i = 0;
     inner[i++] = 1;
-    inner[i++] = (uint8_t)(n >> 16);
-    inner[i++] = (uint8_t)(n >> 8);
-    inner[i++] = (uint8_t)n;
+    inner[i++] = (uint8_t)(x >> 16);
+    inner[i++] = (uint8_t)(x >> 8);
+    inner[i++] = (uint8_t)x;
     static const uint8_t cid[] = {0, 1, 0, 10, 0, 3, 0, 1, 2, 0};
     memcpy(inner + i, cid, sizeof(cid));
     i += sizeof(cid);
@@ -100,6 +109,47 @@ static int64_t xid_of(const uint8_t *p, size_t len)
     return -1;
 }
 
+/* The address of the first IAADDR in the first IA_NA of the message inside
+ * a Relay-reply (RFC 8415 §21.4, §21.6), into out[16]: 1 found, 0 not. */
+static int address_of(const uint8_t *p, size_t len, uint8_t *out)
+{
+    size_t i = 34;
+    const uint8_t *m = NULL;
+    size_t mlen = 0;
+    while (i + 4 <= len) {
+        size_t code = (size_t)p[i] << 8 | p[i + 1], olen = (size_t)p[i + 2] << 8 | p[i + 3];
+        if (i + 4 + olen > len)
+            return 0;
+        if (code == 9) {
+            m = p + i + 4;
+            mlen = olen;
+            break;
+        }
+        i += 4 + olen;
+    }
+    for (i = 4; m && i + 4 <= mlen;) {
+        size_t code = (size_t)m[i] << 8 | m[i + 1], olen = (size_t)m[i + 2] << 8 | m[i + 3];
+        if (i + 4 + olen > mlen)
+            return 0;
+        if (code == 3 && olen >= 12) {
+            const uint8_t *ia = m + i + 4;
+            for (size_t k = 12; k + 4 <= olen;) {
+                size_t sc = (size_t)ia[k] << 8 | ia[k + 1], sl = (size_t)ia[k + 2] << 8 | ia[k + 3];
+                if (k + 4 + sl > olen)
+                    return 0;
+                if (sc == 5 && sl >= 24) {
+                    memcpy(out, ia + k + 4, 16);
+                    return 1;
+                }
+                k += 4 + sl;
+            }
+            return 0;
+        }
+        i += 4 + olen;
+    }
+    return 0;
+}
+
 static void *receiver(void *arg)
 {
     (void)arg;
@@ -134,6 +184,10 @@ static void *receiver(void *arg)
             } else {
                 seen[x] = 1;
                 atomic_fetch_add(&answered, 1);
+                if (addrs && address_of(bufs[i], m[i].msg_len, addrs[x] + 1)) {
+                    addrs[x][0] = 1;
+                    atomic_fetch_add(&addressed, 1);
+                }
                 last_answer = now();
             }
         }
@@ -143,7 +197,7 @@ static void *receiver(void *arg)
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: relay-flood SERVER RELAY COUNT [RATE]\n");
+        fprintf(stderr, "usage: relay-flood SERVER RELAY COUNT [RATE [CLIENTS [ADDRESSES]]]\n");
         return 64;
     }
     struct sockaddr_in6 srv = {.sin6_family = AF_INET6, .sin6_port = htons(547)};
@@ -155,6 +209,12 @@ int main(int argc, char **argv)
     if (count == 0 || count > (1u << 24))
         return 64;
     double rate = argc > 4 ? strtod(argv[4], NULL) : 0;
+    clients = argc > 5 ? (uint32_t)strtoul(argv[5], NULL, 10) : 0;
+    const char *addr_file = argc > 6 ? argv[6] : NULL;
+    if (addr_file && !(addrs = calloc(count, sizeof(*addrs)))) {
+        perror("relay-flood");
+        return 1;
+    }
     seen = calloc(count, 1);
     sock = socket(AF_INET6, SOCK_DGRAM, 0);
     int big = 64 << 20;
@@ -202,11 +262,32 @@ int main(int argc, char **argv)
     atomic_store(&sending, 0);
     pthread_join(th, NULL);
     uint64_t a = atomic_load(&answered);
+    if (addr_file) {
+        FILE *f = fopen(addr_file, "w");
+        if (!f) {
+            perror(addr_file);
+            return 1;
+        }
+        for (uint32_t x = 0; x < count; x++) {
+            char text[INET6_ADDRSTRLEN] = "-";
+            if (!seen[x])
+                continue;
+            if (addrs[x][0])
+                inet_ntop(AF_INET6, addrs[x] + 1, text, sizeof(text));
+            fprintf(f, "%u %s\n", x, text);
+        }
+        if (fclose(f) != 0) {
+            perror(addr_file);
+            return 1;
+        }
+    }
     double took = a ? last_answer - start : 0;
     printf("{\"sent\": %u, \"answered\": %llu, \"lost\": %llu, \"bad\": %llu, "
-           "\"duplicates\": %llu, \"send_seconds\": %.3f, \"answers_per_second\": %.0f}\n",
+           "\"duplicates\": %llu, \"addressed\": %llu, \"send_seconds\": %.3f, "
+           "\"answers_per_second\": %.0f}\n",
            sent, (unsigned long long)a, (unsigned long long)(sent - a),
            (unsigned long long)atomic_load(&bad), (unsigned long long)atomic_load(&duplicates),
+           (unsigned long long)atomic_load(&addressed),
            send_time, took > 0 ? (double)a / took : 0.0);
     return 0;
 }

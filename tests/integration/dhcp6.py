@@ -115,6 +115,8 @@ def walk_options(b, where, depth, summary):
             pref, valid = struct.unpack_from("!II", body, 16)
             if pref > valid:
                 raise Bad(f"{what}: preferred lifetime above valid lifetime")
+            summary.setdefault("addresses", []).append(
+                socket.inet_ntop(socket.AF_INET6, body[:16]))
             walk_options(body[24:], what, depth, summary)
         if code == 26:
             if ln < 25:
@@ -122,6 +124,8 @@ def walk_options(b, where, depth, summary):
             pref, valid, plen = struct.unpack_from("!IIB", body)
             if plen > 128 or pref > valid:
                 raise Bad(f"{what}: bad prefix length or lifetimes")
+            summary.setdefault("prefixes", []).append(
+                socket.inet_ntop(socket.AF_INET6, body[9:25]) + f"/{plen}")
             walk_options(body[25:], what, depth, summary)
         if code in (21, 24):
             walk_domain_list(body, what)
@@ -230,7 +234,8 @@ def describe(s):
     st = ",".join(f"{w.split('/')[-1]}={status_name(c)}" for w, c in s["statuses"])
     return (f"{types} xid={s.get('xid', '')} options={','.join(map(str, s['options']))} "
             f"status={st} dns={','.join(s['dns'])} server_id={s.get('server_id', '')} "
-            f"ifid={','.join(s['interface_ids'])}")
+            f"ifid={','.join(s['interface_ids'])} na={','.join(s.get('addresses', []))} "
+            f"pd={','.join(s.get('prefixes', []))}")
 
 
 def cmd_check_pcap(a):
@@ -298,8 +303,8 @@ def client_msg(mtype, xid, duid, ia_na=False, ia_pd=False, oro=(23, 24), server_
     return bytes([mtype]) + xid.to_bytes(3, "big") + o
 
 
-def relay_forw(inner, link, peer, interface_id=None, hop=0, source_port=False):
-    o = opt(9, inner)
+def relay_forw(inner, link, peer, interface_id=None, hop=0, source_port=False, extra=b""):
+    o = opt(9, inner) + extra
     if interface_id is not None:
         o += opt(18, interface_id)
     if source_port:  # RFC 8357 §5.1: Relay Source Port, downstream port 0
@@ -339,7 +344,9 @@ def cmd_query(a):
         s.bind((a.relay, a.relay_port))
         msg = relay_forw(msg, a.link or "::", a.peer or "fe80::1234",
                          interface_id=a.interface_id.encode() if a.interface_id else None,
-                         source_port=a.relay_port != 547)
+                         source_port=a.relay_port != 547,
+                         extra=b"".join(opt(int(c), bytes.fromhex(h)) for c, _, h in
+                                        (x.partition(":") for x in a.relay_option)))
         dst = (a.server, 547, 0, 0)
     else:
         s.bind(("::", 546, 0, socket.if_nametoindex(a.interface) if a.interface else 0))
@@ -454,6 +461,8 @@ def main():
     p.add_argument("--link")
     p.add_argument("--peer")
     p.add_argument("--interface-id")
+    p.add_argument("--relay-option", action="append", default=[],
+                   help="CODE:HEX, an option of the Relay-forward (repeatable)")
     p.add_argument("--server-id")
     p.add_argument("--mac")
     p.add_argument("--oro", default="23,24", help="option codes to request, comma-separated")
