@@ -80,8 +80,7 @@ static void fmt_mtime(int64_t ns, char *out, size_t len)
     if (!gmtime_r(&t, &tm) || !strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm))
         snprintf(out, len, "?");
     else
-        snprintf(out + strlen(out), len - strlen(out), ".%09lld UTC",
-                 (long long)(ns % 1000000000));
+        snprintf(out + strlen(out), len - strlen(out), ".%09lld UTC", (long long)(ns % 1000000000));
 }
 
 /* What the old DB holds: whether it exists and is ours, and how many of its
@@ -129,8 +128,9 @@ static int read_old(const struct build_args *a, const struct build_csv *csv, str
     fmt_mtime(o->m.csv_mtime_ns, told, sizeof(told));
     fmt_mtime(csv->mtime_ns, tnew, sizeof(tnew));
     if (csv->mtime_ns < o->m.csv_mtime_ns) {
-        build_err(a, "%s (modified %s) is older than the CSV %s was built from (modified %s): "
-                     "refused, %s not changed",
+        build_err(a,
+                  "%s (modified %s) is older than the CSV %s was built from (modified %s): "
+                  "refused, %s not changed",
                   a->csv, tnew, a->db, told, a->db);
         res = BUILD_ERROR;
         goto out;
@@ -302,8 +302,9 @@ int main(int argc, char **argv)
             if (!dk_store_key_text(r.v[i].key, r.v[i].keylen < 600 ? r.v[i].keylen : 600, text,
                                    sizeof(text)))
                 snprintf(text, sizeof(text), "?");
-            build_err(&a, "%s: id %.80s... is %zu octets long; LMDB keys are at most %zu: "
-                          "refused, %s not changed",
+            build_err(&a,
+                      "%s: id %.80s... is %zu octets long; LMDB keys are at most %zu: "
+                      "refused, %s not changed",
                       a.csv, text, r.v[i].keylen, maxkey, a.db);
             goto out;
         }

@@ -149,8 +149,8 @@ int dk__lmdb_open(const char *path, struct dk__lmdb_env *out, char *why, size_t 
         snprintf(why, whylen, "empty file");
         goto fail;
     }
-    if (rc == EACCES || rc == EPERM || rc == ENOENT || rc == EIO || rc == ENOMEM ||
-        rc == EMFILE || rc == ENFILE) {
+    if (rc == EACCES || rc == EPERM || rc == ENOENT || rc == EIO || rc == ENOMEM || rc == EMFILE ||
+        rc == ENFILE) {
         snprintf(why, whylen, "cannot open: %s", mdb_strerror(rc));
         res = rc == ENOMEM ? DK__LMDB_NOMEM : DK__LMDB_CANNOT_OPEN;
         goto fail;
@@ -420,10 +420,9 @@ static int lmdb_open(const char *path, const struct dk_store_options *opt, void 
 {
     (void)opt; /* the build tool refused the bad rows */
     *store = NULL;
-    struct lmdb_store *s = aligned_alloc(_Alignof(struct lmdb_store),
-                                         (sizeof(*s) + _Alignof(struct lmdb_store) - 1) /
-                                             _Alignof(struct lmdb_store) *
-                                             _Alignof(struct lmdb_store));
+    struct lmdb_store *s = aligned_alloc(
+        _Alignof(struct lmdb_store), (sizeof(*s) + _Alignof(struct lmdb_store) - 1) /
+                                         _Alignof(struct lmdb_store) * _Alignof(struct lmdb_store));
     if (!s)
         return DK_ENOMEM;
     memset(s, 0, sizeof(*s));
@@ -438,9 +437,8 @@ static int lmdb_open(const char *path, const struct dk_store_options *opt, void 
     int rc = gen_open(path, &g, why, sizeof(why));
     if (rc) {
         if (rc == DK__LMDB_NOT_OURS)
-            dk_config_errors_add(errs, path, 0,
-                                 "not an LMDB file, rebuild it with ipv6-dhcp-build-lmdb (%s)",
-                                 why);
+            dk_config_errors_add(
+                errs, path, 0, "not an LMDB file, rebuild it with ipv6-dhcp-build-lmdb (%s)", why);
         else if (rc != DK__LMDB_NOMEM)
             dk_config_errors_add(errs, path, 0, "%s", why);
         lmdb_close(s);

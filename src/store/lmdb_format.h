@@ -35,17 +35,17 @@
 
 #include <dhcpkit/store.h>
 
-#define DK__LMDB_FORMAT 1u
-#define DK__LMDB_RECORD_V1 1u
-#define DK__LMDB_RECORD_LEN 36
+#define DK__LMDB_FORMAT       1u
+#define DK__LMDB_RECORD_V1    1u
+#define DK__LMDB_RECORD_LEN   36
 #define DK__LMDB_FLAG_ADDRESS 0x01u
-#define DK__LMDB_FLAG_PREFIX 0x02u
+#define DK__LMDB_FLAG_PREFIX  0x02u
 
 #define DK__LMDB_DB_ASSIGNMENTS "assignments"
-#define DK__LMDB_DB_META "meta"
-#define DK__LMDB_META_FORMAT "format"
-#define DK__LMDB_META_MTIME "csv-mtime-ns"
-#define DK__LMDB_META_ROWS "rows"
+#define DK__LMDB_DB_META        "meta"
+#define DK__LMDB_META_FORMAT    "format"
+#define DK__LMDB_META_MTIME     "csv-mtime-ns"
+#define DK__LMDB_META_ROWS      "rows"
 
 /* The flags every environment of ours is opened with (read-only use adds
  * MDB_RDONLY | MDB_NOLOCK, see lmdb.c). */
