@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -247,6 +248,42 @@ out:
     return rc;
 }
 
+/* Creates (or takes over, after a build that died) DB.tmp, locked: builds
+ * of the same DB run one after the other, and only the holder of the lock
+ * writes, renames or removes DB.tmp. Returns the locked descriptor (the file
+ * emptied), or -1 after saying why. */
+static int lock_tmp(const struct build_args *a, const char *tmp)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        int fd = open(tmp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            build_err(a, "%s: %s; %s not changed", tmp, strerror(errno), a->db);
+            return -1;
+        }
+        if (flock(fd, LOCK_EX) != 0) {
+            build_err(a, "%s: lock: %s; %s not changed", tmp, strerror(errno), a->db);
+            close(fd);
+            return -1;
+        }
+        /* The name may have moved on while we waited (renamed over DB by the
+         * build before us): then it is not ours, and emptying it would
+         * empty the live file. */
+        struct stat mine, named;
+        if (fstat(fd, &mine) == 0 && stat(tmp, &named) == 0 && mine.st_dev == named.st_dev &&
+            mine.st_ino == named.st_ino) {
+            if (ftruncate(fd, 0) != 0) {
+                build_err(a, "%s: %s; %s not changed", tmp, strerror(errno), a->db);
+                close(fd);
+                return -1;
+            }
+            return fd;
+        }
+        close(fd);
+    }
+    build_err(a, "%s: cannot lock it; %s not changed", tmp, a->db);
+    return -1;
+}
+
 /* fsyncs the folder holding path, so that the rename is durable. */
 static int sync_dir(const char *path)
 {
@@ -274,8 +311,19 @@ int main(int argc, char **argv)
         return BUILD_ERROR;
     struct rows r = {0};
     char *tmp = NULL;
-    int exit_code = BUILD_ERROR;
+    int lock_fd = -1, exit_code = BUILD_ERROR;
+    bool renamed = false;
     struct old_db old;
+    size_t tlen = strlen(a.db) + sizeof(".tmp");
+    tmp = malloc(tlen);
+    if (!tmp) {
+        build_err(&a, "out of memory");
+        goto out;
+    }
+    snprintf(tmp, tlen, "%s.tmp", a.db);
+    lock_fd = lock_tmp(&a, tmp);
+    if (lock_fd < 0)
+        goto out;
     double t1 = now_s();
     rc = read_old(&a, &csv, &old);
     if (rc != BUILD_OK) {
@@ -313,36 +361,27 @@ int main(int argc, char **argv)
     /* A multiple of the page size, as LMDB asks: of 1 MiB. */
     size_t mapsize = (2 * data + ((size_t)17 << 20)) & ~(((size_t)1 << 20) - 1);
 
-    size_t tlen = strlen(a.db) + sizeof(".tmp");
-    tmp = malloc(tlen);
-    if (!tmp) {
-        build_err(&a, "out of memory");
-        goto out;
-    }
-    snprintf(tmp, tlen, "%s.tmp", a.db);
-    /* A DB.tmp left by a build that died. */
-    if (unlink(tmp) != 0 && errno != ENOENT) {
-        build_err(&a, "%s: %s", tmp, strerror(errno));
-        goto out;
-    }
     const char *what;
     for (;;) {
         rc = write_db(tmp, &r, csv.mtime_ns, mapsize, &what);
         if (rc != MDB_MAP_FULL)
             break;
-        unlink(tmp);
+        if (ftruncate(lock_fd, 0) != 0) {
+            rc = errno;
+            what = "truncate";
+            break;
+        }
         mapsize *= 2;
     }
     if (rc) {
         build_err(&a, "%s: %s: %s; %s not changed", tmp, what, mdb_strerror(rc), a.db);
-        unlink(tmp);
         goto out;
     }
     if (rename(tmp, a.db) != 0) {
         build_err(&a, "rename %s to %s: %s; %s not changed", tmp, a.db, strerror(errno), a.db);
-        unlink(tmp);
         goto out;
     }
+    renamed = true;
     if ((rc = sync_dir(a.db)) != 0)
         build_err(&a, "%s: syncing its folder: %s", a.db, strerror(rc));
     struct stat st;
@@ -355,6 +394,12 @@ int main(int argc, char **argv)
                t3 - t2, size);
     exit_code = BUILD_OK;
 out:
+    if (lock_fd >= 0) {
+        /* DB.tmp is ours until the rename: removed unless it became DB. */
+        if (!renamed)
+            unlink(tmp);
+        close(lock_fd);
+    }
     free(tmp);
     free(r.v);
     build_csv_free(&csv);
