@@ -160,6 +160,24 @@ int dk__lmdb_open(const char *path, struct dk__lmdb_env *out, char *why, size_t 
         snprintf(why, whylen, "%s", mdb_strerror(rc));
         goto fail;
     }
+    /* A file shorter than its pages (a copy cut short) would fault on the
+     * pages past its end (SIGBUS): refuse it. */
+    MDB_envinfo info;
+    MDB_stat mst;
+    mdb_filehandle_t fd;
+    struct stat fst;
+    if (mdb_env_info(env, &info) != 0 || mdb_env_stat(env, &mst) != 0 ||
+        mdb_env_get_fd(env, &fd) != 0 || fstat(fd, &fst) != 0) {
+        snprintf(why, whylen, "cannot read its size");
+        res = DK__LMDB_CANNOT_OPEN;
+        goto fail;
+    }
+    uint64_t need = ((uint64_t)info.me_last_pgno + 1) * mst.ms_psize;
+    if ((uint64_t)fst.st_size < need) {
+        snprintf(why, whylen, "truncated: %lld octets, its pages need %llu", (long long)fst.st_size,
+                 (unsigned long long)need);
+        goto fail;
+    }
     rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn);
     if (rc) {
         snprintf(why, whylen, "%s", mdb_strerror(rc));

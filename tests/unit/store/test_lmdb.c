@@ -224,6 +224,18 @@ static void test_not_lmdb(void **state)
     build_fmt(path, forms, NFORMS, DK__LMDB_FORMAT + 1);
     assert_int_equal(dk_store_lmdb_probe(path), 0);
     assert_refused(path, "format 2");
+    /* Ours, but cut short (a copy that did not finish): its last pages
+     * would fault. */
+    build(path, forms, NFORMS);
+    FILE *fp = fopen(path, "r+");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    long size = ftell(fp);
+    fclose(fp);
+    assert_true(size > 3 * 4096);
+    assert_int_equal(truncate(path, size - 4096), 0);
+    assert_int_equal(dk_store_lmdb_probe(path), 0);
+    assert_refused(path, "truncated");
     /* A folder. */
     assert_int_equal(dk_store_lmdb_probe(dir), 0);
     assert_refused(dir, not_ours);
