@@ -269,10 +269,10 @@ struct lmdb_store {
     pthread_mutex_t lock;
     struct gen *retired;
     /* The last refused replacement, so that it is logged once. */
-    bool have_bad, missing;
+    bool have_bad, bad_not_ours, missing;
     dev_t bad_dev;
     ino_t bad_ino;
-    struct timespec bad_mtime;
+    struct timespec bad_ctime;
     struct dk_log log;
     char *path;
 };
@@ -370,25 +370,32 @@ static void check_file(struct lmdb_store *s)
     s->missing = false;
     if (st.st_dev == cur->dev && st.st_ino == cur->ino)
         return;
-    if (s->have_bad && st.st_dev == s->bad_dev && st.st_ino == s->bad_ino &&
-        st.st_mtim.tv_sec == s->bad_mtime.tv_sec && st.st_mtim.tv_nsec == s->bad_mtime.tv_nsec)
+    /* The file refused last time, unchanged (ctime: content, mode, owner)?
+     * A file that is not ours stays so; one that could not be opened (mode,
+     * memory) is tried again, quietly. */
+    bool same_bad = s->have_bad && st.st_dev == s->bad_dev && st.st_ino == s->bad_ino &&
+                    st.st_ctim.tv_sec == s->bad_ctime.tv_sec &&
+                    st.st_ctim.tv_nsec == s->bad_ctime.tv_nsec;
+    if (same_bad && s->bad_not_ours)
         return;
     struct gen *g = NULL;
     char why[256];
     int rc = gen_open(s->path, &g, why, sizeof(why));
     if (rc) {
         s->have_bad = true;
+        s->bad_not_ours = rc == DK__LMDB_NOT_OURS;
         s->bad_dev = st.st_dev;
         s->bad_ino = st.st_ino;
-        s->bad_mtime = st.st_mtim;
-        store_log(s, DK_LOGLEVEL_ERROR,
-                  "%s: replacement refused: %s%s; the file opened before (%llu assignments) "
-                  "keeps serving",
-                  s->path, why,
-                  rc == DK__LMDB_NOT_OURS ? " (not an LMDB file, rebuild it with "
-                                            "ipv6-dhcp-build-lmdb)"
-                                          : "",
-                  (unsigned long long)cur->e.m.rows);
+        s->bad_ctime = st.st_ctim;
+        if (!same_bad)
+            store_log(s, DK_LOGLEVEL_ERROR,
+                      "%s: replacement refused: %s%s; the file opened before (%llu assignments) "
+                      "keeps serving",
+                      s->path, why,
+                      rc == DK__LMDB_NOT_OURS ? " (not an LMDB file, rebuild it with "
+                                                "ipv6-dhcp-build-lmdb)"
+                                              : "",
+                      (unsigned long long)cur->e.m.rows);
         return;
     }
     s->have_bad = false;
