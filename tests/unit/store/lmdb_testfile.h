@@ -3,6 +3,7 @@
  * Writing LMDB assignment files in tests (tests/unit/store/test_lmdb.c,
  * tests/unit/handlers/test_static_lmdb.c) as ipv6-dhcp-build-lmdb does: the
  * record encoder of src/store/lmdb.c, a new file renamed over the old.
+ * Include it after <cmocka.h>: it asserts.
  */
 #ifndef DHCPKIT_TESTS_LMDB_TESTFILE_H
 #define DHCPKIT_TESTS_LMDB_TESTFILE_H
