@@ -78,6 +78,15 @@ extern const struct dk_store_ops dk_store_sqlite;
 /* LMDB, read-only and zero-copy, reopened when the file is replaced
  * (src/store/lmdb.c). */
 extern const struct dk_store_ops dk_store_lmdb;
+/* Whether path is an LMDB assignments file of ours (ipv6-dhcp-build-lmdb):
+ * 1 yes, 0 no (not LMDB, or LMDB without our format), DK_EINVAL when it
+ * cannot be opened (dk_store_lmdb.open says why). */
+int dk_store_lmdb_probe(const char *path);
+/* Where an open LMDB store logs what its lookups notice (a replaced file
+ * picked up or refused); log must stay valid until close. Call it before
+ * the first lookup. */
+struct dk_log;
+void dk_store_lmdb_set_log(void *store, const struct dk_log *log);
 
 /* Calls fn for every row of an open CSV table, in file order, until fn
  * returns non-zero (which is returned). The build tools and the reload

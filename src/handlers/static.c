@@ -28,8 +28,9 @@
  *
  * The table is loaded when the pipeline is built, so a reload builds a new
  * one beside the old; a refused file refuses the new pipeline and the old
- * one keeps serving. static-sqlite and static-lmdb are still placeholders:
- * accepted, and say that they assign nothing.
+ * one keeps serving. static-lmdb follows its file (src/store/lmdb.c).
+ * static-sqlite is still a placeholder: accepted, and says that it assigns
+ * nothing.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -454,5 +455,26 @@ DK__HANDLER(static_csv, "static-csv", .help = "fixed assignments from a CSV file
             .hooks[DK_STAGE_HANDLE] = fixed_handle);
 DK__HANDLER(static_sqlite, "static-sqlite", .help = "fixed assignments (not implemented yet)",
             .create = placeholder_create);
-DK__HANDLER(static_lmdb, "static-lmdb", .help = "fixed assignments (not implemented yet)",
-            .create = placeholder_create);
+/* static-lmdb: a file that is not ours is refused with the section's
+ * file:line and what to do about it; the rest is every backend's. The store
+ * logs a replaced file picked up or refused through the handler's log. */
+static int lmdb_create(const struct dk_handler_args *a, void **state, char *err, size_t errlen)
+{
+    const char *path = a->arg ? a->arg->v.s : NULL;
+    if (path && dk_store_lmdb_probe(path) == 0) {
+        static const char msg[] = "not an LMDB file, rebuild it with ipv6-dhcp-build-lmdb";
+        if (a->errs && dk_config_errors_add(a->errs, a->file, a->line, "%s", msg) == 0)
+            snprintf(err, errlen, "%s refused", path);
+        else
+            snprintf(err, errlen, "%s: %s", path, msg);
+        return DK_EINVAL;
+    }
+    int rc = fixed_create(a, &dk_store_lmdb, state, err, errlen);
+    if (rc == 0)
+        dk_store_lmdb_set_log(((struct fixed *)*state)->store, &a->log);
+    return rc;
+}
+
+DK__HANDLER(static_lmdb, "static-lmdb", .help = "fixed assignments from an LMDB file",
+            .create = lmdb_create, .destroy = fixed_destroy,
+            .hooks[DK_STAGE_HANDLE] = fixed_handle);

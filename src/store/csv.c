@@ -558,7 +558,9 @@ static int csv_open(const char *path, const struct dk_store_options *opt, void *
         bool tolerated = opt && nbad <= opt->max_bad_rows;
         struct dk_config_errors *to = tolerated ? (opt ? opt->skipped : NULL) : errs;
         for (size_t i = 0; i < nbad && to; i++)
-            dk_config_errors_add(to, path, bad[i]->line, "%s", bad[i]->bad);
+            /* why, not bad: bad points into where the row was before the
+             * rows were reallocated. */
+            dk_config_errors_add(to, path, bad[i]->line, "%s", bad[i]->why);
         if (!tolerated) {
             dk_config_errors_add(errs, path, 0, "refused: %zu bad row%s (max-bad-rows %u)", nbad,
                                  nbad == 1 ? "" : "s", opt ? opt->max_bad_rows : 0);
