@@ -23,8 +23,9 @@
  *
  * The table is loaded when the pipeline is built, so a reload builds a new
  * one beside the old; a refused file refuses the new pipeline and the old
- * one keeps serving. static-sqlite and static-lmdb are still placeholders:
- * accepted, and say that they assign nothing.
+ * one keeps serving. static-sqlite reads its database live (a rebuilt one
+ * is seen without a reload). static-lmdb is still a placeholder: accepted,
+ * and says that it assigns nothing.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -363,7 +364,12 @@ static int placeholder_create(const struct dk_handler_args *a, void **state, cha
 DK__HANDLER(static_csv, "static-csv", .help = "fixed assignments from a CSV file",
             .create = csv_create, .destroy = fixed_destroy,
             .hooks[DK_STAGE_HANDLE] = fixed_handle);
-DK__HANDLER(static_sqlite, "static-sqlite", .help = "fixed assignments (not implemented yet)",
-            .create = placeholder_create);
+static int sqlite_create(const struct dk_handler_args *a, void **state, char *err, size_t errlen)
+{
+    return fixed_create(a, &dk_store_sqlite, state, err, errlen);
+}
+DK__HANDLER(static_sqlite, "static-sqlite", .help = "fixed assignments from an SQLite database",
+            .create = sqlite_create, .destroy = fixed_destroy,
+            .hooks[DK_STAGE_HANDLE] = fixed_handle);
 DK__HANDLER(static_lmdb, "static-lmdb", .help = "fixed assignments (not implemented yet)",
             .create = placeholder_create);

@@ -4,8 +4,8 @@
  * IA_PD/IAPREFIX and IA_NA/IAADDR checked field by field; lookup order and
  * relay options from the relay closest to the client; Renew of a changed
  * assignment; Confirm, Release, Decline; a bad file refusing the pipeline
- * with every bad row as file:line. static-sqlite and static-lmdb are still
- * placeholders: accepted, with a warning, assigning nothing.
+ * with every bad row as file:line. static-lmdb is still a placeholder:
+ * accepted, with a warning, assigning nothing.
  */
 #include <unistd.h>
 
@@ -305,8 +305,8 @@ static void test_bad_file(void **state)
 static void test_placeholders(void **state)
 {
     (void)state;
-    static const char *const types[] = {"static-sqlite", "static-lmdb"};
-    for (size_t i = 0; i < 2; i++) {
+    static const char *const types[] = {"static-lmdb"};
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         char conf[256], want[256];
         snprintf(conf, sizeof(conf),
                  "\n<subnet 2001:db8:1::/48>\n <%s assignments.x/>\n</subnet>\n", types[i]);
