@@ -259,12 +259,56 @@ static int build(struct build *b, const struct build_csv *csv)
     return BUILD_OK;
 }
 
+/* The newest csv_mtime of an existing database, read before the CSV is:
+ * returns true and *newest, or false when that cannot be said (no database
+ * yet, no rows, an error: the build finds out and reports). */
+static bool db_newest(const char *path, int64_t *newest)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st = NULL;
+    bool ok = false;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        int persist = 1;
+        sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+        sqlite3_busy_timeout(db, BUSY_MS);
+        if (sqlite3_prepare_v2(db, "SELECT max(csv_mtime) FROM assignments", -1, &st, NULL) ==
+                SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+            *newest = sqlite3_column_int64(st, 0);
+            ok = true;
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return ok;
+}
+
 int main(int argc, char **argv)
 {
     struct build_args a;
     int rc = build_parse_args(argc, argv, "SQLite database", &a);
     if (rc >= 0)
         return rc;
+    /* The same or an older CSV: said before reading it (the build checks
+     * again, in its transaction). */
+    struct stat cst, dst;
+    int64_t newest;
+    if (stat(a.csv, &cst) == 0 && stat(a.db, &dst) == 0 && S_ISREG(dst.st_mode) &&
+        db_newest(a.db, &newest)) {
+        int64_t m = (int64_t)cst.st_mtim.tv_sec * 1000000000 + cst.st_mtim.tv_nsec;
+        if (newest == m) {
+            build_info(&a, "%s: already built from this %s (mtime %" PRId64 " ns): nothing to do",
+                       a.db, a.csv, m);
+            return BUILD_OK;
+        }
+        if (newest > m) {
+            build_err(&a,
+                      "%s is older (mtime %" PRId64 " ns) than the CSV %s was built from (%" PRId64
+                      " ns): refused, %s not changed",
+                      a.csv, m, a.db, newest, a.db);
+            return BUILD_ERROR;
+        }
+    }
     struct build_csv csv;
     if (build_csv_load(&a, &csv) != BUILD_OK)
         return BUILD_ERROR;
