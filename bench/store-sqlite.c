@@ -16,7 +16,7 @@
 
 #include <dhcpkit/store.h>
 
-#define MAX_IDS 100000
+#define MAX_IDS     100000
 #define MAX_THREADS 64
 
 struct key {

@@ -31,8 +31,9 @@
 #include "build-store/common.h"
 
 /* The original's schema. */
-static const char SCHEMA[] = "CREATE TABLE IF NOT EXISTS assignments (id TEXT NOT NULL PRIMARY "
-                             "KEY, address TEXT, prefix TEXT, csv_mtime INT NOT NULL) WITHOUT ROWID";
+static const char SCHEMA[] =
+    "CREATE TABLE IF NOT EXISTS assignments (id TEXT NOT NULL PRIMARY "
+    "KEY, address TEXT, prefix TEXT, csv_mtime INT NOT NULL) WITHOUT ROWID";
 static const char UPSERT[] =
     "INSERT INTO assignments (id, address, prefix, csv_mtime) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (id) DO UPDATE SET address = excluded.address, prefix = excluded.prefix, "
@@ -223,8 +224,8 @@ static int build(struct build *b, const struct build_csv *csv)
         return BUILD_ERROR;
     }
     if (newest == b->mtime) {
-        build_info(a, "%s: already built from this %s (mtime %" PRId64 " ns): nothing to do",
-                   a->db, a->csv, b->mtime);
+        build_info(a, "%s: already built from this %s (mtime %" PRId64 " ns): nothing to do", a->db,
+                   a->csv, b->mtime);
         return BUILD_OK;
     }
     if (sqlite3_prepare_v3(b->db, UPSERT, -1, SQLITE_PREPARE_PERSISTENT, &b->upsert, NULL) !=
@@ -244,8 +245,8 @@ static int build(struct build *b, const struct build_csv *csv)
         return BUILD_REFUSED;
     }
     sqlite3_stmt *del;
-    if (sqlite3_prepare_v2(b->db, "DELETE FROM assignments WHERE csv_mtime < ?1", -1, &del,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(b->db, "DELETE FROM assignments WHERE csv_mtime < ?1", -1, &del, NULL) !=
+        SQLITE_OK)
         return db_err(b, "DELETE");
     sqlite3_bind_int64(del, 1, b->mtime);
     rc = sqlite3_step(del);

@@ -69,8 +69,8 @@ struct sq_conn {
 
 struct sq_pool {
     pthread_mutex_t mu;
-    struct sq_conn *idle; /* guarded by mu */
-    size_t nidle;         /* guarded by mu */
+    struct sq_conn *idle;   /* guarded by mu */
+    size_t nidle;           /* guarded by mu */
     atomic_size_t bad_rows; /* rows met by lookups whose text did not parse */
 };
 
@@ -321,8 +321,8 @@ static int scan(sqlite3 *db, const char *path, const struct dk_store_options *op
                       sizeof(id));
             printable(sqlite3_column_text(st, col), (size_t)sqlite3_column_bytes(st, col), val,
                       sizeof(val));
-            dk_config_errors_add(opt->skipped, path, 0, "id '%s': bad %s '%s', assigns nothing",
-                                 id, what, val);
+            dk_config_errors_add(opt->skipped, path, 0, "id '%s': bad %s '%s', assigns nothing", id,
+                                 what, val);
         }
     }
     sqlite3_finalize(st);

@@ -26,8 +26,9 @@
 
 static char dir[64], db[128];
 
-static const char SCHEMA[] = "CREATE TABLE IF NOT EXISTS assignments (id TEXT NOT NULL PRIMARY "
-                             "KEY, address TEXT, prefix TEXT, csv_mtime INT NOT NULL) WITHOUT ROWID";
+static const char SCHEMA[] =
+    "CREATE TABLE IF NOT EXISTS assignments (id TEXT NOT NULL PRIMARY "
+    "KEY, address TEXT, prefix TEXT, csv_mtime INT NOT NULL) WITHOUT ROWID";
 
 static int setup(void **state)
 {
@@ -172,8 +173,7 @@ static void test_original_database(void **state)
     sql(db, ORIGINAL_ROWS);
     void *s = open_ok(10, 0);
     expect(s, "duid:000100011d1d6071002436ef1d89", "2001:db8::1", "2001:db8:1::", 48);
-    expect(s, "duid:00:01:00:01:1D:1D:60:71:00:24:36:EF:1D:89", "2001:db8::1", "2001:db8:1::",
-           48);
+    expect(s, "duid:00:01:00:01:1D:1D:60:71:00:24:36:EF:1D:89", "2001:db8::1", "2001:db8:1::", 48);
     expect(s, "interface-id:46:61:31:2f:39:2f:33:33", "2001:db8::1003", "2001:db8:1003::", 48);
     expect(s, "interface-id-str:Fa1/9/35", "2001:db8::1005", "2001:db8:1005::", 48);
     expect(s, "remote-id:40208:437573746f6d657231", "2001:db8::2001", "2001:db8:2001::", 48);
@@ -382,8 +382,8 @@ static void test_replaced(void **state)
 
 /* ---- threads */
 
-#define THREADS 6
-#define LOOKUPS 3000
+#define THREADS     6
+#define LOOKUPS     3000
 #define GENERATIONS 40
 
 struct reader {
@@ -468,14 +468,10 @@ static void test_threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_original_database),
-        cmocka_unit_test(test_long_id),
-        cmocka_unit_test(test_bad_rows),
-        cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_live_wal),
-        cmocka_unit_test(test_live_rollback),
-        cmocka_unit_test(test_replaced),
-        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_original_database), cmocka_unit_test(test_long_id),
+        cmocka_unit_test(test_bad_rows),          cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_live_wal),          cmocka_unit_test(test_live_rollback),
+        cmocka_unit_test(test_replaced),          cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
