@@ -28,9 +28,9 @@
  *
  * The table is loaded when the pipeline is built, so a reload builds a new
  * one beside the old; a refused file refuses the new pipeline and the old
- * one keeps serving. static-lmdb follows its file (src/store/lmdb.c).
- * static-sqlite is still a placeholder: accepted, and says that it assigns
- * nothing.
+ * one keeps serving. static-sqlite reads its database live (a rebuilt one
+ * is seen without a reload); static-lmdb follows its file (src/store/lmdb.c)
+ * and switches to a replaced one by itself.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -430,31 +430,20 @@ static int fixed_handle(struct dk_bundle *b, const struct dk_hctx *h)
     }
 }
 
-/* ---- static-sqlite, static-lmdb: not yet */
-
-static int placeholder_create(const struct dk_handler_args *a, void **state, char *err,
-                              size_t errlen)
-{
-    (void)err;
-    (void)errlen;
-    *state = NULL;
-    if (a->log.fn) {
-        char msg[512];
-        snprintf(msg, sizeof(msg),
-                 "%s:%u: <%s %s>: static assignments are not implemented yet; this section "
-                 "assigns nothing",
-                 a->file ? a->file : "(config)", a->line, a->name,
-                 a->arg && a->arg->text ? a->arg->text : "");
-        a->log.fn(a->log.ctx, DK_LOGLEVEL_WARNING, msg);
-    }
-    return 0;
-}
+/* ---- the handlers, one per backend */
 
 DK__HANDLER(static_csv, "static-csv", .help = "fixed assignments from a CSV file",
             .create = csv_create, .destroy = fixed_destroy,
             .hooks[DK_STAGE_HANDLE] = fixed_handle);
-DK__HANDLER(static_sqlite, "static-sqlite", .help = "fixed assignments (not implemented yet)",
-            .create = placeholder_create);
+
+static int sqlite_create(const struct dk_handler_args *a, void **state, char *err, size_t errlen)
+{
+    return fixed_create(a, &dk_store_sqlite, state, err, errlen);
+}
+DK__HANDLER(static_sqlite, "static-sqlite", .help = "fixed assignments from an SQLite database",
+            .create = sqlite_create, .destroy = fixed_destroy,
+            .hooks[DK_STAGE_HANDLE] = fixed_handle);
+
 /* static-lmdb: a file that is not ours is refused with the section's
  * file:line and what to do about it; the rest is every backend's. The store
  * logs a replaced file picked up or refused through the handler's log. */

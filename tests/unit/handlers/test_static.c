@@ -4,9 +4,9 @@
  * IA_PD/IAPREFIX and IA_NA/IAADDR checked field by field; lookup order and
  * relay options from the relay closest to the client; Renew of a changed
  * assignment; Confirm, Release, Decline; a bad file refusing the pipeline
- * with every bad row as file:line. static-sqlite is still a placeholder:
- * accepted, with a warning, assigning nothing (static-lmdb:
- * test_static_lmdb.c).
+ * with every bad row as file:line; Confirm against the link's prefixes.
+ * (static-lmdb: test_static_lmdb.c; static-sqlite: tests/unit/store and
+ * tests/integration/static-sqlite.sh.)
  */
 #include <unistd.h>
 
@@ -359,28 +359,6 @@ static void test_bad_file(void **state)
     fx_free(f);
 }
 
-static void test_placeholders(void **state)
-{
-    (void)state;
-    static const char *const types[] = {"static-sqlite"};
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-        char conf[256], want[256];
-        snprintf(conf, sizeof(conf),
-                 "\n<subnet 2001:db8:1::/48>\n <%s assignments.x/>\n</subnet>\n", types[i]);
-        struct fx *f = fx_new(conf);
-        snprintf(want, sizeof(want),
-                 "/test/dhcpd.conf:3: <%s assignments.x>: static assignments "
-                 "are not implemented yet",
-                 types[i]);
-        assert_true(fx_logged(f, want));
-        struct dk_bmsg *m = req_new(f, DK_MSG_REQUEST);
-        req_ia(f, m, DK_OPT_IA_PD, 1);
-        const struct dk_opt *pd = find(fx_ask(f, m), DK_OPT_IA_PD);
-        assert_int_equal(status_of(pd->opts, pd->nopts), DK_STATUS_NO_PREFIX_AVAIL);
-        fx_free(f);
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -392,7 +370,6 @@ int main(void)
         cmocka_unit_test(test_confirm_release_decline),
         cmocka_unit_test(test_confirm_link_prefixes),
         cmocka_unit_test(test_bad_file),
-        cmocka_unit_test(test_placeholders),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
