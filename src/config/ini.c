@@ -731,11 +731,16 @@ static void map_rule(struct dk__ctx *ctx, struct dk__node *node, const struct in
             rule->required_done = true; /* the rest of the rule was not read */
             return;
         }
-        if (eq) {
-            v = eq + 1;
-            vlen = tlen - klen - 1;
-        } else if (!split_next(&sp, &v, &vlen)) {
+        /* "key value", "key=value", and "key = value" or "key= value" too. */
+        v = eq ? eq + 1 : tok + tlen;
+        vlen = eq ? tlen - klen - 1 : 0;
+        if (vlen == 0 && !split_next(&sp, &v, &vlen))
             vlen = 0;
+        if (!eq && vlen > 0 && v[0] == '=') {
+            v++;
+            vlen--;
+            if (vlen == 0 && !split_next(&sp, &v, &vlen))
+                vlen = 0;
         }
         if (vlen == 0) {
             dk__error(ctx, kv->line, "'%s' needs a value in %s", kd->name, kv->key);

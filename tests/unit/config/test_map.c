@@ -67,7 +67,7 @@ static const char ini_text[] =
     "\n"
     "[option map-t]\n"
     "always-send = yes\n"
-    "map-rule = ipv6-prefix 2001:db8:f000::/36 ipv4-prefix 192.0.2.0/24 contiguous-ports 64 "
+    "map-rule = ipv6-prefix = 2001:db8:f000::/36 ipv4-prefix= 192.0.2.0/24 contiguous-ports =64 "
     "sharing-ratio 16\n"
     "default-mapping = 2001:db8:0:1::/64\n";
 
