@@ -120,6 +120,8 @@ static void test_map_e(void **state)
     assert_null(find(ask(f, DK_MSG_SOLICIT, 1, DK_OPT_S46_CONT_MAPT, 0), DK_OPT_S46_CONT_MAPE));
     assert_null(find(ask(f, DK_MSG_SOLICIT, 2, DK_OPT_DNS_SERVERS, DK_OPT_S46_CONT_LW),
                      DK_OPT_S46_CONT_MAPE));
+    /* No ORO at all: every option, as the oro handler does for all (dhcpkit too). */
+    assert_non_null(find(ask(f, DK_MSG_SOLICIT, 0, 0, 0), DK_OPT_S46_CONT_MAPE));
     fx_free(f);
 }
 
