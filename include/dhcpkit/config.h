@@ -34,6 +34,10 @@
 #define DK_CONFIG_MAX_ERRORS   100      /* errors stored; more are only counted */
 #define DK_CONFIG_MAX_FILE     16777216 /* octets read by dk_config_parse_file() */
 
+/* What one <map-e>/<map-t> may hold, so that its container fits a reply. */
+#define DK_CONFIG_MAP_MAX_RULES 64 /* <map-rule> sections */
+#define DK_CONFIG_MAP_MAX_BRS   16 /* br-address values */
+
 /* The value that DHCPv6 calls infinity (RFC 8415 §7.7), stored for INFINITY. */
 #define DK_CONFIG_INFINITY 0xffffffffu
 
@@ -110,12 +114,15 @@ enum dk_config_vtype {
     DK_CFG_ENUM,      /* one of a list of words */
     DK_CFG_TIMESTAMP, /* YYYY-MM-DDTHH:MM:SSZ, from 2000-01-01 (DUID-LLT epoch) */
     DK_CFG_CODE_HEX,  /* "CODE HEX": an option code and its data */
+    DK_CFG_PREFIX4,   /* an IPv4 prefix a.b.c.d/len without host bits; v.prefix, addr[0..4) */
 };
 
 /* Extra checks on DK_CFG_IPV6 values. */
 #define DK_CFG_CHK_UNICAST   0x1u /* not :: and not multicast */
 #define DK_CFG_CHK_MULTICAST 0x2u /* ff00::/8 */
 #define DK_CFG_CHK_LINKLOCAL 0x4u /* fe80::/10 */
+/* Extra check on DK_CFG_UINT values. */
+#define DK_CFG_CHK_POW2 0x8u /* a power of two */
 
 /* A value type with its constraints. */
 struct dk_config_type {
@@ -124,7 +131,7 @@ struct dk_config_type {
      * STRING, PATH: maximum length (0: DK_CONFIG_MAX_LINE). */
     uint64_t min, max;
     double dmin, dmax;        /* DECIMAL */
-    unsigned check;           /* DK_CFG_CHK_* for IPV6 */
+    unsigned check;           /* DK_CFG_CHK_* for IPV6, DK_CFG_CHK_POW2 for UINT */
     const char *const *words; /* special words accepted instead of a value
                                  ("INFINITY", "*", "all"...), NULL-terminated */
     const char *const *enums; /* ENUM: "name" or "alias=name", NULL-terminated */
@@ -152,6 +159,7 @@ struct dk_config_key_def {
 #define DK_CFG_AT_TOP     0x1u /* at the top level */
 #define DK_CFG_IN_FILTER  0x2u /* inside a filter section */
 #define DK_CFG_IN_LOGGING 0x4u /* inside <logging> */
+#define DK_CFG_IN_MAP     0x8u /* inside <map-e> or <map-t> */
 
 /* Kinds of section, for the consumer. */
 enum dk_config_kind {
@@ -191,7 +199,8 @@ struct dk_config_section_def {
     const struct dk_config_key_def *keys;
     size_t nkeys;
     /* Checks across keys, run on the section with its defaults in place.
-     * Returns 0, or -1 with a message in msg. */
+     * Returns 0, or -1 with a message in msg (reported at the section's
+     * line), or the line (> 0) of the setting at fault to report it there. */
     int (*check)(const struct dk_config_section *s, char *msg, size_t len);
     const char *help;
 };
@@ -227,7 +236,7 @@ struct dk_config_value {
         struct {
             uint8_t addr[16];
             uint8_t len;
-        } prefix; /* PREFIX */
+        } prefix; /* PREFIX; PREFIX4 (the address in addr[0..4)) */
         struct {
             const uint8_t *p;
             size_t len;

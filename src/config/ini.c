@@ -586,6 +586,7 @@ static void map_interface(struct dk__ctx *ctx, struct dk__node *root, const stru
  * the map are looked up in the section under their own name. */
 #define KM_NUM  1u /* "-N" may follow (server-address-1) */
 #define KM_LIST 2u /* a list separated by blanks or commas */
+#define KM_RULE 4u /* a whole <map-rule>: "key value key value ..." */
 
 struct keymap {
     const char *ini;
@@ -623,6 +624,16 @@ static const struct keymap km_sol[] = {{"sol-max-rt", 0, "limit"}, {NULL, 0, NUL
 static const struct keymap km_inf[] = {{"inf-max-rt", 0, "limit"}, {NULL, 0, NULL}};
 static const struct keymap km_unicast[] = {{"server-address", 0, "address"}, {NULL, 0, NULL}};
 static const struct keymap km_none[] = {{NULL, 0, NULL}};
+/* Ours: dhcpkit 0.x had no MAP. A rule is one value that lists the keys of
+ * <map-rule> with their values (continuation lines allowed), BRs are
+ * numbered like server-address-N. */
+static const struct keymap km_map_e[] = {
+    {"map-rule", KM_NUM | KM_RULE, "map-rule"},
+    {"br-address", KM_NUM, "br-address"},
+    {NULL, 0, NULL},
+};
+static const struct keymap km_map_t[] = {{"map-rule", KM_NUM | KM_RULE, "map-rule"},
+                                         {NULL, 0, NULL}};
 
 static const struct handler handlers[] = {
     {"preference", "preference", km_pref, false},
@@ -649,6 +660,8 @@ static const struct handler handlers[] = {
     {"copysubscriberid", "copy-subscriber-id", km_none, false},
     {"copylinklayerid", "copy-linklayer-id", km_none, false},
     {"dumprequests", "dump-requests", km_none, false},
+    {"mape", "map-e", km_map_e, false},
+    {"mapt", "map-t", km_map_t, false},
     {"unansweredia", "unanswered-ia", km_none, false},
     {"unanswerediapd", "unanswered-iapd", km_none, false},
     {"csvbasedfixedassignment", "static-csv", km_none, true},
@@ -683,6 +696,63 @@ static const char *ini_name(const struct handler *h, const char *key)
     return key;
 }
 
+/* "map-rule-N = ipv6-prefix P ipv4-prefix P4 contiguous-ports C ..." (also
+ * "key=value" and commas): a <map-rule> inside node, at the key's line. */
+static void map_rule(struct dk__ctx *ctx, struct dk__node *node, const struct ini_sec *sec,
+                     const struct ini_kv *kv)
+{
+    char shown[80], label[96];
+    const struct dk_config_section_def *def = dk_config_schema_find("map-rule");
+    struct dk__node *rule = dk__node_new(ctx, node, def, kv->line);
+    if (!rule)
+        return;
+    snprintf(label, sizeof(label), "%s in [%s]", kv->key,
+             dk__shorten(sec->header, sec->hlen, shown));
+    rule->label = dk__pool_strndup(&ctx->cfg->pool, label, strlen(label));
+    if (!rule->label) {
+        ctx->nomem = true;
+        return;
+    }
+    struct splitter sp = {kv->val, kv->vlen, 0};
+    const char *tok, *v;
+    size_t tlen, vlen;
+    while (split_next(&sp, &tok, &tlen)) {
+        const char *eq = memchr(tok, '=', tlen);
+        size_t klen = eq ? (size_t)(eq - tok) : tlen;
+        char norm[DK__NAME_MAX];
+        const struct dk_config_key_def *kd =
+            dk__norm(tok, klen, norm, true) == 0 ? dk_config_key_find(def, norm) : NULL;
+        if (!kd) {
+            dk__error(ctx, kv->line, "unknown key '%s' in %s (it takes %s)",
+                      dk__shorten(tok, klen, shown), kv->key,
+                      "ipv6-prefix, ipv4-prefix, contiguous-ports, sharing-ratio, "
+                      "forwarding-mapping");
+            rule->bad = true;
+            rule->required_done = true; /* the rest of the rule was not read */
+            return;
+        }
+        /* "key value", "key=value", and "key = value" or "key= value" too. */
+        v = eq ? eq + 1 : tok + tlen;
+        vlen = eq ? tlen - klen - 1 : 0;
+        if (vlen == 0 && !split_next(&sp, &v, &vlen))
+            vlen = 0;
+        if (!eq && vlen > 0 && v[0] == '=') {
+            v++;
+            vlen--;
+            if (vlen == 0 && !split_next(&sp, &v, &vlen))
+                vlen = 0;
+        }
+        if (vlen == 0) {
+            dk__error(ctx, kv->line, "'%s' needs a value in %s", kd->name, kv->key);
+            rule->bad = true;
+            rule->required_done = true;
+            return;
+        }
+        if (dk__node_add_value(ctx, rule, kd, kd->name, v, vlen, kv->line) < 0)
+            rule->bad = true;
+    }
+}
+
 /* Maps the keys of sec onto node; skip names a key handled by the caller. */
 static void map_keys(struct dk__ctx *ctx, struct dk__node *node, const struct handler *h,
                      const struct ini_sec *sec, const char *const *skip)
@@ -697,6 +767,11 @@ static void map_keys(struct dk__ctx *ctx, struct dk__node *node, const struct ha
         const struct keymap *m = h->km;
         while (m->ini && !key_matches(kv->key, m))
             m++;
+        if (m->ini && (m->flags & KM_RULE)) {
+            if (kv->vlen)
+                map_rule(ctx, node, sec, kv);
+            continue;
+        }
         const struct dk_config_key_def *kd =
             dk_config_key_find(node->pub.def, m->ini ? m->key : kv->key);
         if (!kd) {

@@ -38,6 +38,8 @@ static const char *where_name(unsigned where)
 {
     if (where & DK_CFG_IN_LOGGING)
         return "only inside <logging>";
+    if (where & DK_CFG_IN_MAP)
+        return "only inside <map-e> or <map-t>";
     if (where & DK_CFG_IN_FILTER)
         return "only at the top level or inside a filter";
     return "only at the top level";

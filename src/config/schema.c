@@ -376,6 +376,38 @@ static const struct dk_config_key_def unanswered_keys[] = {
         "Renew of an unknown IA: lifetimes 0 (yes) or NoBinding (no)"),
 };
 
+/* MAP-E and MAP-T (RFC 7597, RFC 7599, options RFC 7598), as dhcpkit 1.x's
+ * extensions/map/component.xml has them; dmr-prefix is ours, another name
+ * for default-mapping (the RFC's name of the same thing). */
+#define T_POW2(hi)                                                                                 \
+    {                                                                                              \
+        .vtype = DK_CFG_UINT, .min = 1, .max = (hi), .check = DK_CFG_CHK_POW2                      \
+    }
+static const struct dk_config_key_def map_rule_keys[] = {
+    KEY("ipv6-prefix", T_PREFIX, DK_CFG_REQUIRED, NULL, NULL, "Rule IPv6 prefix of the MAP CEs"),
+    KEY("ipv4-prefix", {.vtype = DK_CFG_PREFIX4}, DK_CFG_REQUIRED, NULL, NULL,
+        "Rule IPv4 prefix the CEs share"),
+    KEY("contiguous-ports", T_POW2(65536), DK_CFG_REQUIRED, NULL, NULL,
+        "ports in each run of a port set: 2^m, the bits after the PSID"),
+    KEY("sharing-ratio", T_POW2(65536), DK_CFG_REQUIRED, NULL, NULL,
+        "CEs sharing one IPv4 address: 2^k, k the PSID length"),
+    KEY("forwarding-mapping", T_BOOL, 0, "no", NULL,
+        "the rule is also a Forwarding Mapping Rule (the F flag)"),
+};
+
+static const struct dk_config_key_def map_e_keys[] = {
+    ALWAYS_SEND,
+    KEY("br-address", T_IPV6(DK_CFG_CHK_UNICAST), DK_CFG_MULTI | DK_CFG_REQUIRED, NULL, NULL,
+        "Border Relay address (RFC 7598 §4.2)"),
+};
+
+static const struct dk_config_key_def map_t_keys[] = {
+    ALWAYS_SEND,
+    KEY("default-mapping", T_PREFIX, DK_CFG_ONE_OF, NULL, NULL,
+        "Default Mapping Rule prefix (RFC 7598 §4.3)"),
+    KEY("dmr-prefix", T_PREFIX, DK_CFG_ONE_OF, NULL, NULL, "ours: the same as default-mapping"),
+};
+
 /* ------------------------------------------------------------------------- */
 /* Checks across keys. */
 
@@ -460,6 +492,120 @@ static int check_static(const struct dk_config_section *s, char *msg, size_t len
         }
     }
     return 0;
+}
+
+/* The line of the first setting of key, or -1 (the section's line) for a
+ * default or a missing one: what a check returns to put its error there. */
+static int line_of(const struct dk_config_section *s, const char *key)
+{
+    for (size_t i = 0; i < s->nsettings; i++)
+        if (strcmp(s->settings[i].key, key) == 0)
+            return s->settings[i].line ? (int)s->settings[i].line : -1;
+    return -1;
+}
+
+static unsigned log2_of(uint64_t pow2)
+{
+    unsigned b = 0;
+    while (pow2 > 1) {
+        pow2 >>= 1;
+        b++;
+    }
+    return b;
+}
+
+/* RFC 7597 §5.1: a port is 16 bits, a (offset) + k (PSID) + m (contiguous);
+ * §5.2: EA-bits = the IPv4 suffix (32 - prefix4 length) then the PSID, and
+ * the Rule IPv6 prefix with the EA-bits makes the End-user prefix, at most a
+ * /64. */
+static int check_map_rule(const struct dk_config_section *s, char *msg, size_t len)
+{
+    const struct dk_config_value *v6 = val(s, "ipv6-prefix"), *v4 = val(s, "ipv4-prefix");
+    const struct dk_config_value *ports = val(s, "contiguous-ports"),
+                                 *ratio = val(s, "sharing-ratio");
+    if (!v6 || !v4 || !ports || !ratio)
+        return 0; /* already reported as missing */
+    unsigned k = log2_of(ratio->v.u), m = log2_of(ports->v.u);
+    if (k + m > 16) {
+        snprintf(msg, len,
+                 "sharing-ratio %llu with contiguous-ports %llu needs %u port bits; a port has 16 "
+                 "(RFC 7597 §5.1)",
+                 (unsigned long long)ratio->v.u, (unsigned long long)ports->v.u, k + m);
+        return line_of(s, "sharing-ratio");
+    }
+    unsigned ea = 32u - v4->v.prefix.len + k;
+    if (v6->v.prefix.len + ea > 64) {
+        snprintf(msg, len,
+                 "ipv6-prefix /%u with %u EA-bits (32 - %u IPv4 prefix bits + %u PSID bits) is "
+                 "longer than /64 (RFC 7597 §5.2)",
+                 v6->v.prefix.len, ea, v4->v.prefix.len, k);
+        return line_of(s, "ipv6-prefix");
+    }
+    return 0;
+}
+
+/* At least one <map-rule> (RFC 7598 §5.1, §5.2: a container holds one or
+ * more S46_RULE), and no more than the reply can carry. */
+static int check_map_rules(const struct dk_config_section *s, char *msg, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->nchildren; i++)
+        n += strcmp(s->children[i]->type, "map-rule") == 0;
+    if (n == 0) {
+        snprintf(msg, len, "<%s> needs at least one <map-rule> (INI: map-rule-N)", s->type);
+        return -1;
+    }
+    if (n > DK_CONFIG_MAP_MAX_RULES) {
+        snprintf(msg, len, "<%s> has %zu <map-rule> sections; at most %d fit in a reply", s->type,
+                 n, DK_CONFIG_MAP_MAX_RULES);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_map_e(const struct dk_config_section *s, char *msg, size_t len)
+{
+    size_t n = dk_config_count(s, "br-address");
+    if (n > DK_CONFIG_MAP_MAX_BRS) {
+        snprintf(msg, len, "<map-e> has %zu br-address; at most %d", n, DK_CONFIG_MAP_MAX_BRS);
+        return -1;
+    }
+    for (size_t i = 0; i < s->nsettings; i++) {
+        const struct dk_config_setting *a = &s->settings[i];
+        if (strcmp(a->key, "br-address") != 0)
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            const struct dk_config_setting *b = &s->settings[j];
+            if (strcmp(b->key, "br-address") == 0 && dk_config_value_equal(&a->value, &b->value)) {
+                snprintf(msg, len, "br-address %s is given twice (first at line %u)", a->value.text,
+                         b->line);
+                return a->line ? (int)a->line : -1;
+            }
+        }
+    }
+    return check_map_rules(s, msg, len);
+}
+
+/* RFC 7599 §5 / RFC 6052 §2.2: the DMR prefix is an IPv4-embedding prefix
+ * of 32, 40, 48, 56, 64 or 96 bits. */
+static int check_map_t(const struct dk_config_section *s, char *msg, size_t len)
+{
+    const struct dk_config_value *dm = val(s, "default-mapping"), *dp = val(s, "dmr-prefix");
+    if (dm && dp) {
+        snprintf(msg, len, "<map-t>: default-mapping and dmr-prefix are the same thing; give one");
+        return line_of(s, "dmr-prefix");
+    }
+    const struct dk_config_value *d = dm ? dm : dp;
+    if (d) {
+        unsigned l = d->v.prefix.len;
+        if (l != 32 && l != 40 && l != 48 && l != 56 && l != 64 && l != 96) {
+            snprintf(msg, len,
+                     "%s /%u: a DMR prefix is /32, /40, /48, /56, /64 or /96 (RFC 6052 §2.2)",
+                     dm ? "default-mapping" : "dmr-prefix", l);
+            return line_of(s, dm ? "default-mapping" : "dmr-prefix");
+        }
+    }
+    return check_map_rules(s, msg, len);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -579,8 +725,14 @@ static const struct dk_config_section_def schema[] = {
             DK_CFG_ARG_REQUIRED, T_PATH(0), "a shared object", NOKEYS, NULL,
             "ours: a handler plug-in; its keys are passed on as text"),
     UNSUPPORTED("leasequery", HANDLER_WHERE),
-    UNSUPPORTED("map-e", HANDLER_WHERE),
-    UNSUPPORTED("map-t", HANDLER_WHERE),
+    SECTION("map-e", DK_CFG_KIND_HANDLER, HANDLER_WHERE, DK_CFG_IN_MAP, 0, NULL, DK_CFG_ARG_NONE,
+            T_NONE, NULL, KEYS(map_e_keys), check_map_e,
+            "MAP-E container option (RFC 7598 §5.1): rules and BRs"),
+    SECTION("map-t", DK_CFG_KIND_HANDLER, HANDLER_WHERE, DK_CFG_IN_MAP, 0, NULL, DK_CFG_ARG_NONE,
+            T_NONE, NULL, KEYS(map_t_keys), check_map_t,
+            "MAP-T container option (RFC 7598 §5.2): rules and the DMR"),
+    SECTION("map-rule", DK_CFG_KIND_SETTINGS, DK_CFG_IN_MAP, 0, 0, NULL, DK_CFG_ARG_NONE, T_NONE,
+            NULL, KEYS(map_rule_keys), check_map_rule, "a mapping rule (RFC 7598 §4.1)"),
 };
 
 const struct dk_config_section_def *dk_config_schema(size_t *count)

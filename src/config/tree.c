@@ -493,8 +493,9 @@ static void finish_node(struct dk__ctx *ctx, struct dk__node *node)
 
     if (def->check && ctx->nerr == before && !node->bad) {
         char msg[256];
-        if (def->check(&node->pub, msg, sizeof(msg)) < 0)
-            dk__error(ctx, node->pub.line, "%s", msg);
+        int rc = def->check(&node->pub, msg, sizeof(msg));
+        if (rc != 0)
+            dk__error(ctx, rc > 0 ? (unsigned)rc : node->pub.line, "%s", msg);
     }
 }
 

@@ -190,6 +190,16 @@ static int parse_ipv6(const char *s, size_t n, uint8_t addr[16])
     return inet_pton(AF_INET6, tmp, addr) == 1 ? 0 : -1;
 }
 
+static int parse_ipv4(const char *s, size_t n, uint8_t addr[4])
+{
+    char tmp[20];
+    if (n == 0 || n >= sizeof(tmp))
+        return -1;
+    memcpy(tmp, s, n);
+    tmp[n] = 0;
+    return inet_pton(AF_INET, tmp, addr) == 1 ? 0 : -1;
+}
+
 static bool is_multicast(const uint8_t a[16])
 {
     return a[0] == 0xff;
@@ -360,6 +370,8 @@ int dk__value_parse(struct dk__ctx *ctx, const struct dk_config_type *t, const c
         if (parse_u64(text, n, &out->v.u) < 0 || out->v.u < t->min || out->v.u > t->max)
             return WHY("must be a whole number from %llu to %llu", (unsigned long long)t->min,
                        (unsigned long long)t->max);
+        if ((t->check & DK_CFG_CHK_POW2) && (out->v.u == 0 || (out->v.u & (out->v.u - 1)) != 0))
+            return WHY("must be a power of two (1, 2, 4, 8, ...)");
         return 0;
     case DK_CFG_TIME:
         if (parse_scaled(text, n, time_units, time_mult, &out->v.u) < 0)
@@ -403,6 +415,21 @@ int dk__value_parse(struct dk__ctx *ctx, const struct dk_config_type *t, const c
             return WHY("not an IPv6 prefix (address/length, length 0 to 128)");
         out->v.prefix.len = (uint8_t)plen;
         for (unsigned bit = (unsigned)plen; bit < 128; bit++)
+            if (out->v.prefix.addr[bit / 8] & (0x80 >> (bit % 8)))
+                return WHY("the prefix has host bits set");
+        return 0;
+    }
+    case DK_CFG_PREFIX4: {
+        const char *slash = memchr(text, '/', n);
+        size_t alen = slash ? (size_t)(slash - text) : n;
+        uint64_t plen = 32;
+        memset(out->v.prefix.addr, 0, 16);
+        if (parse_ipv4(text, alen, out->v.prefix.addr) < 0 ||
+            (slash &&
+             (parse_u64(slash + 1, n - alen - 1, &plen) < 0 || plen > 32 || n - alen - 1 > 2)))
+            return WHY("not an IPv4 prefix (a.b.c.d/length, length 0 to 32)");
+        out->v.prefix.len = (uint8_t)plen;
+        for (unsigned bit = (unsigned)plen; bit < 32; bit++)
             if (out->v.prefix.addr[bit / 8] & (0x80 >> (bit % 8)))
                 return WHY("the prefix has host bits set");
         return 0;
@@ -495,6 +522,7 @@ bool dk_config_value_equal(const struct dk_config_value *a, const struct dk_conf
     case DK_CFG_IPV6:
         return memcmp(a->v.addr, b->v.addr, 16) == 0;
     case DK_CFG_PREFIX:
+    case DK_CFG_PREFIX4:
         return a->v.prefix.len == b->v.prefix.len &&
                memcmp(a->v.prefix.addr, b->v.prefix.addr, 16) == 0;
     case DK_CFG_DOMAIN:

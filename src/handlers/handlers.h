@@ -53,6 +53,10 @@ extern const struct dk_handler_api dk__h_copy_linklayer_id;
 /* rate_limit.c */
 extern const struct dk_handler_api dk__h_rate_limit;
 
+/* s46.c: MAP-E and MAP-T (RFC 7598). */
+extern const struct dk_handler_api dk__h_map_e;
+extern const struct dk_handler_api dk__h_map_t;
+
 /* dump.c */
 extern const struct dk_handler_api dk__h_dump_requests;
 

@@ -19,7 +19,8 @@ static const char *tname(const struct dk_config_type *t, char *b, size_t n)
     case DK_CFG_BOOL:
         return "yes/no";
     case DK_CFG_UINT:
-        snprintf(b, n, "number %llu–%llu", (unsigned long long)t->min, (unsigned long long)t->max);
+        snprintf(b, n, "%s %llu–%llu", (t->check & DK_CFG_CHK_POW2) ? "power of two" : "number",
+                 (unsigned long long)t->min, (unsigned long long)t->max);
         return b;
     case DK_CFG_TIME:
         snprintf(b, n, "time %llu–%llu s%s", (unsigned long long)t->min, (unsigned long long)t->max,
@@ -44,6 +45,8 @@ static const char *tname(const struct dk_config_type *t, char *b, size_t n)
         return "IPv6 address";
     case DK_CFG_PREFIX:
         return "IPv6 prefix";
+    case DK_CFG_PREFIX4:
+        return "IPv4 prefix";
     case DK_CFG_DOMAIN:
         return "domain name";
     case DK_CFG_HEX:

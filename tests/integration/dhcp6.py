@@ -157,6 +157,19 @@ def walk_options(b, where, depth, summary):
                 j += 4 + sl
         if code == 9:
             walk_message(body, what, depth + 1, summary)
+        if code in (94, 95, 96):  # RFC 7598 §5: S46 containers hold options
+            walk_options(body, what, depth, summary)
+        if code in (90, 93) and ln != {90: 16, 93: 4}[code]:
+            raise Bad(f"{what}: length {ln}, must be {16 if code == 90 else 4}")
+        if code == 89:  # RFC 7598 §4.1: flags, ea-len, prefix4, prefix6, options
+            if ln < 8 or body[2] > 32 or body[1] > 48 or body[7] > 128:
+                raise Bad(f"{what}: S46_RULE too short or a length out of range")
+            end = 8 + (body[7] + 7) // 8
+            if end > ln:
+                raise Bad(f"{what}: the IPv6 prefix runs past the rule")
+            walk_options(body[end:], what, depth, summary)
+        if code == 91 and (ln < 1 or body[0] > 128 or ln != 1 + (body[0] + 7) // 8):
+            raise Bad(f"{what}: S46_DMR length does not match its prefix length")
 
 
 def walk_message(b, where, depth, summary):

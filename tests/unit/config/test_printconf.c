@@ -165,6 +165,15 @@ static void test_every_section_type(void **state)
                               "  <copy-remote-id />\n"
                               "</marked-with>\n");
     round_trip_text("e.conf", "");
+    round_trip_text("f.ini",
+                    "[option MapE]\n"
+                    "map-rule-1 = ipv6-prefix 2001:db8:f000::/36 ipv4-prefix 192.0.2.0/24\n"
+                    "  contiguous-ports 64 sharing-ratio 16 forwarding-mapping yes\n"
+                    "br-address-1 = 2001:db8::1\n"
+                    "[option MapT]\n"
+                    "map-rule-1 = ipv6-prefix=2001:db8:9500::/40, "
+                    "ipv4-prefix=198.51.100.0/24, contiguous-ports=4, sharing-ratio=256\n"
+                    "dmr-prefix = 2001:db8:0:1::/64\n");
 
     /* Every section type that is not refused went round at least once. */
     size_t n;
