@@ -820,11 +820,46 @@ static inline int pcmp(const struct pitem *a, const struct pitem *b)
     return (a->i > b->i) - (a->i < b->i); /* record order is line order */
 }
 
-/* In place (qsort would take a copy as large as the array). */
-static void psort(struct pitem *v, size_t n)
+static void psift(struct pitem *v, size_t root, size_t n)
+{
+    for (;;) {
+        size_t c = 2 * root + 1;
+        if (c >= n)
+            return;
+        if (c + 1 < n && pcmp(&v[c], &v[c + 1]) < 0)
+            c++;
+        if (pcmp(&v[root], &v[c]) >= 0)
+            return;
+        struct pitem x = v[root];
+        v[root] = v[c];
+        v[c] = x;
+        root = c;
+    }
+}
+
+static void pheapsort(struct pitem *v, size_t n)
+{
+    for (size_t i = n / 2; i-- > 0;)
+        psift(v, i, n);
+    for (size_t end = n; end-- > 1;) {
+        struct pitem x = v[0];
+        v[0] = v[end];
+        v[end] = x;
+        psift(v, 0, end);
+    }
+}
+
+/* In place (qsort would take a copy as large as the array): introsort, a
+ * quicksort that turns to heapsort when the input defeats its pivots (an
+ * export sorted but for its last row does, with a median of three). */
+static void psort(struct pitem *v, size_t n, unsigned depth)
 {
     while (n > 16) {
-        struct pitem *a = &v[0], *b = &v[n / 2], *c = &v[n - 1], piv;
+        if (depth-- == 0) {
+            pheapsort(v, n);
+            return;
+        }
+        struct pitem *a = &v[n / 4], *b = &v[n / 2], *c = &v[n - 1 - n / 4], piv;
         if (pcmp(a, b) > 0) {
             struct pitem *x = a;
             a = b;
@@ -848,11 +883,11 @@ static void psort(struct pitem *v, size_t n)
         /* recurse into the smaller part, loop on the larger */
         size_t left = j + 1;
         if (left < n - left) {
-            psort(v, left);
+            psort(v, left, depth);
             v += left;
             n -= left;
         } else {
-            psort(v + left, n - left);
+            psort(v + left, n - left, depth);
             n = left;
         }
     }
@@ -916,7 +951,10 @@ static int check_overlaps(struct loader *L, bool prefixes)
         v[m++] = (struct pitem){be64(p), be64(p + 8), (uint32_t)i,
                                 prefixes ? rv.a.prefix_len : 128};
     }
-    psort(v, m);
+    unsigned depth = 0;
+    for (size_t k = m; k; k >>= 1)
+        depth += 2;
+    psort(v, m, depth);
     int rc = 0;
     for (size_t i = 1, top = 0; i < m && rc == 0; i++) {
         if (contains(&v[top], &v[i])) {

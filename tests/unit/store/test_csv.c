@@ -299,6 +299,47 @@ static void test_many(void **state)
     dk_config_errors_clear(&k);
 }
 
+/* An export sorted by prefix but for its last row, the smallest: the
+ * overlap check's sort must not go quadratic on it (a median-of-three
+ * quicksort does: this took minutes), and must still find an overlap that
+ * only the last row has. */
+static void test_sorted_but_last(void **state)
+{
+    (void)state;
+    size_t n = 200000, cap = n * 80 + 128;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int overlap = 0; overlap < 2; overlap++) {
+        size_t len = (size_t)snprintf(text, cap, "id,address,prefix\n");
+        for (size_t i = 0; i < n; i++)
+            len += (size_t)snprintf(text + len, cap - len,
+                                    "duid:%08zx,2001:db8:1::%zx:%zx,2001:db8:%zx:%zx00::/56\n", i,
+                                    (i >> 16) + 1, i & 0xffff, (i >> 8) + 0x100, i & 0xff);
+        len += (size_t)snprintf(text + len, cap - len, "duid:ffffffff,2001:db8::1,%s\n",
+                                overlap ? "2001:db8:100::/40" : "2001:db8:ff::/48");
+        void *s = NULL;
+        struct dk_config_errors e, k;
+        struct dk_store_stats st;
+        int rc = load(text, len, 0, &s, &e, &k, &st);
+        if (!overlap) {
+            assert_int_equal(rc, 0);
+            assert_int_equal(st.rows, n + 1);
+            struct dk_assignment a;
+            assert_int_equal(lookup_id(s, "duid:ffffffff", &a), 1);
+            assert_a(&a, "2001:db8::1", "2001:db8:ff::", 48);
+            dk_store_csv.close(s);
+        } else {
+            assert_int_equal(rc, DK_EINVAL);
+            assert_true(has_error(&e, (unsigned)n + 2,
+                                  "prefix 2001:db8:100::/40 overlaps the prefix on line 2"));
+            assert_int_equal(e.n, 2); /* that row and the summary */
+        }
+        dk_config_errors_clear(&e);
+        dk_config_errors_clear(&k);
+    }
+    free(text);
+}
+
 /* The original's normalised text ids, which its SQLite databases hold. */
 static void test_key_text(void **state)
 {
@@ -367,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_id_forms),      cmocka_unit_test(test_dialects),
         cmocka_unit_test(test_bad_rows),      cmocka_unit_test(test_overlap_order),
         cmocka_unit_test(test_header_and_file), cmocka_unit_test(test_many),
+        cmocka_unit_test(test_sorted_but_last),
         cmocka_unit_test(test_key_text),      cmocka_unit_test(test_foreach),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
