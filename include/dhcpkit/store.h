@@ -87,6 +87,12 @@ int dk_store_csv_foreach(const void *table,
                                    const struct dk_assignment *a),
                          void *ctx);
 
+/* How many ids of CSV table old are not in CSV table now: the reload
+ * guard's count. Walks old with dk_store_csv_foreach, following now in step
+ * (an export usually keeps its order, so this is mostly sequential) and
+ * looking ids up where the two differ. */
+size_t dk_store_csv_missing(const void *old, const void *now);
+
 /* Writes the key of kind with its wire fields into out (cap octets): sub is
  * the enterprise number (remote-id) or link-layer type (linklayer-id) and is
  * ignored for the other kinds. Returns the key length, or 0 when it does not

@@ -76,25 +76,6 @@ static bool guard_exceeded(size_t old_rows, size_t removed, unsigned max_percent
     return (uint64_t)removed * 100 > (uint64_t)old_rows * max_percent;
 }
 
-struct removed_count {
-    const struct fixed *now;
-    size_t removed;
-};
-
-/* For each id of the running table: is it in the new one? */
-static int count_removed(void *ctx, const uint8_t *key, size_t keylen,
-                         const struct dk_assignment *a)
-{
-    struct removed_count *c = ctx;
-    struct dk_assignment x;
-    (void)a;
-    int rc = c->now->ops->lookup(c->now->store, key, keylen, &x);
-    if (rc < 0)
-        return rc;
-    c->removed += rc == 0;
-    return 0;
-}
-
 /* Compares the new table f with the running one; returns 0 to go on, or
  * DK_EINVAL after adding the refusal to errs. */
 static int reload_guard(const struct dk_handler_args *a, const struct fixed *f, const char *path,
@@ -105,12 +86,10 @@ static int reload_guard(const struct dk_handler_args *a, const struct fixed *f, 
         return 0;
     const struct dk_config_value *mv = dk_handler_get(a, "max-removed-percent");
     unsigned max = mv ? (unsigned)mv->v.u : 30;
-    struct removed_count c = {f, 0};
-    int rc = dk_store_csv_foreach(old->store, count_removed, &c);
-    if (rc < 0) {
-        snprintf(err, errlen, "%s: %s", path, dk_strerror(rc));
-        return rc;
-    }
+    /* The ids of the running table that the new one lacks. */
+    struct {
+        size_t removed;
+    } c = {dk_store_csv_missing(old->store, f->store)};
     unsigned pct = old->rows ? (unsigned)((uint64_t)c.removed * 100 / old->rows) : 0;
     bool over = guard_exceeded(old->rows, c.removed, max);
     char msg[1024];

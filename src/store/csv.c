@@ -1122,6 +1122,59 @@ int dk_store_csv_foreach(const void *table,
     return 0;
 }
 
+/* dk_store_csv_missing: a cursor in now, in step with old where it can. */
+struct missing {
+    const struct csv_table *now;
+    size_t cur; /* offset of the record expected next */
+    size_t n;
+};
+
+static int missing_one(void *ctx, const uint8_t *key, size_t keylen, const struct dk_assignment *a)
+{
+    struct missing *m = ctx;
+    const struct csv_table *t = m->now;
+    (void)a;
+    while (m->cur < t->reclen && (t->rec[m->cur] & R_BAD))
+        m->cur += rec_len(t->rec + m->cur);
+    if (m->cur < t->reclen) {
+        const uint8_t *r = t->rec + m->cur;
+        size_t klen, ko = rec_keyhdr(r, &klen);
+        if (klen == keylen && memcmp(r + ko, key, keylen) == 0) {
+            m->cur += rec_len(r);
+            return 0;
+        }
+    }
+    /* Out of step (a row added, removed or moved): look it up, and go on
+     * after it when it is there. */
+    uint64_t h = hash_key(key, keylen), tag = h << 32;
+    for (size_t s = t->nslots ? slot_of(t, h) : 0; t->n;
+         s = s + 1 == t->nslots ? 0 : s + 1) {
+        uint64_t v = t->slots[s];
+        if (!v)
+            break;
+        if ((v & 0xffffffff00000000ull) != tag)
+            continue;
+        const uint8_t *r = t->rec + (uint32_t)(v - 1);
+        size_t klen, ko = rec_keyhdr(r, &klen);
+        if (klen == keylen && memcmp(r + ko, key, keylen) == 0) {
+            m->cur = (uint32_t)(v - 1) + rec_len(r);
+            return 0;
+        }
+    }
+    m->n++;
+    return 0;
+}
+
+size_t dk_store_csv_missing(const void *old, const void *now)
+{
+    const struct csv_table *o = old;
+    struct missing m = {now, 0, 0};
+    if (!now)
+        return o ? o->n : 0;
+    (void)dk_store_csv_foreach(old, missing_one, &m);
+    return m.n;
+}
+
 const struct dk_store_ops dk_store_csv = {
     .name = "csv",
     .open = csv_open,

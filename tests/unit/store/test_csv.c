@@ -340,6 +340,57 @@ static void test_sorted_but_last(void **state)
     free(text);
 }
 
+/* Opens text with max-bad-rows 10; the table. */
+static void *load_tolerant(const char *text)
+{
+    void *s = NULL;
+    struct dk_config_errors e, k;
+    struct dk_store_stats st;
+    assert_int_equal(load(text, strlen(text), 10, &s, &e, &k, &st), 0);
+    dk_config_errors_clear(&e);
+    dk_config_errors_clear(&k);
+    return s;
+}
+
+/* The reload guard's count: ids of the old table missing from the new,
+ * whatever the order, with rows added, removed, moved or bad. */
+static void test_missing(void **state)
+{
+    (void)state;
+    static const char old_text[] = "id,address,prefix\n"
+                                   "duid:01,2001:db8::1,\nduid:02,2001:db8::2,\n"
+                                   "duid:03,2001:db8::3,\nduid:04,2001:db8::4,\n"
+                                   "duid:05,2001:db8::5,\nduid:06,2001:db8::6,\n";
+    static const struct {
+        const char *text;
+        size_t missing;
+    } cases[] = {
+        {"id,address,prefix\nduid:01,2001:db8::1,\nduid:02,2001:db8::2,\nduid:03,2001:db8::3,\n"
+         "duid:04,2001:db8::4,\nduid:05,2001:db8::5,\nduid:06,2001:db8::6,\n",
+         0}, /* the same */
+        {"id,address,prefix\nduid:01,2001:db8::1,\nduid:02,2001:db8::2,\n", 4}, /* truncated */
+        {"id,address,prefix\nduid:06,2001:db8::1,\nduid:05,2001:db8::2,\nduid:04,2001:db8::3,\n"
+         "duid:03,2001:db8::4,\nduid:02,2001:db8::5,\nduid:01,2001:db8::6,\n",
+         0}, /* reversed, other addresses */
+        {"id,address,prefix\nduid:01,2001:db8::1,\nduid:0a,2001:db8::a,\nduid:0b,2001:db8::b,\n"
+         "duid:03,2001:db8::3,\nduid:05,2001:db8::5,\nduid:0c,2001:db8::c,\n",
+         3}, /* 2, 4, 6 gone, others added between */
+        /* 5 is there but bad (skipped): missing; 2's duplicate changes nothing */
+        {"id,address,prefix\nduid:01,2001:db8::1,\nduid:02,2001:db8::2,\nduid:02,2001:db8::7,\n"
+         "duid:03,2001:db8::3,\nduid:04,2001:db8::4,\nduid:05,zz,\nduid:06,2001:db8::6,\n",
+         1},
+        {"id,address,prefix\n", 6}, /* empty */
+    };
+    void *old = load_ok(old_text);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        void *now = load_tolerant(cases[i].text);
+        assert_int_equal(dk_store_csv_missing(old, now), cases[i].missing);
+        dk_store_csv.close(now);
+    }
+    assert_int_equal(dk_store_csv_missing(old, old), 0);
+    dk_store_csv.close(old);
+}
+
 /* The original's normalised text ids, which its SQLite databases hold. */
 static void test_key_text(void **state)
 {
@@ -408,7 +459,7 @@ int main(void)
         cmocka_unit_test(test_id_forms),      cmocka_unit_test(test_dialects),
         cmocka_unit_test(test_bad_rows),      cmocka_unit_test(test_overlap_order),
         cmocka_unit_test(test_header_and_file), cmocka_unit_test(test_many),
-        cmocka_unit_test(test_sorted_but_last),
+        cmocka_unit_test(test_sorted_but_last), cmocka_unit_test(test_missing),
         cmocka_unit_test(test_key_text),      cmocka_unit_test(test_foreach),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
