@@ -923,6 +923,80 @@ static bool contains(const struct pitem *a, const struct pitem *b)
     return a->hi == b->hi && (a->lo & m) == (b->lo & m);
 }
 
+/* Addresses, and prefixes when all have one length: then a clash is an
+ * equal value, found with a hash set in file order (the first row wins and
+ * is named), in a third of the memory a sort takes. Returns 1 when done, 0
+ * when the prefixes differ in length (sort them), or DK_ENOMEM. */
+static int check_equal(struct loader *L, bool prefixes, size_t m)
+{
+    struct csv_table *t = L->t;
+    int len = -1;
+    for (size_t i = 0; prefixes && i < L->n; i++) {
+        const uint8_t *r = t->rec + L->offs[i];
+        if ((r[0] & R_BAD) || !(r[0] & R_PREFIX))
+            continue;
+        struct rview v;
+        rec_decode(t, r, &v);
+        if (len >= 0 && v.a.prefix_len != len)
+            return 0;
+        len = v.a.prefix_len;
+    }
+    size_t ns = m + m / 3 + 16;
+    uint64_t *slots = big_alloc(ns * sizeof(*slots));
+    if (!slots)
+        return DK_ENOMEM;
+    /* As insert_all: the slots of the rows ahead are prefetched. */
+    enum { AHEAD = 16 };
+    struct {
+        size_t i;
+        uint64_t h;
+    } q[AHEAD];
+    size_t qn = 0, next = 0;
+    int rc = 1;
+    for (;;) {
+        while (qn < AHEAD && next < L->n) {
+            const uint8_t *r = t->rec + L->offs[next];
+            if (!(r[0] & R_BAD) && (r[0] & (prefixes ? R_PREFIX : R_ADDR))) {
+                struct rview v;
+                rec_decode(t, r, &v);
+                uint64_t h = hash_key(prefixes ? v.a.prefix : v.a.address, 16);
+                __builtin_prefetch(&slots[(size_t)(((h >> 32) * (uint64_t)ns) >> 32)], 1);
+                q[qn].i = next;
+                q[qn].h = h;
+                qn++;
+            }
+            next++;
+        }
+        if (!qn || rc != 1)
+            break;
+        size_t i = q[0].i;
+        uint64_t h = q[0].h, tag = h << 32;
+        memmove(q, q + 1, --qn * sizeof(q[0]));
+        struct rview v;
+        rec_decode(t, t->rec + L->offs[i], &v);
+        const uint8_t *a = prefixes ? v.a.prefix : v.a.address;
+        for (size_t s = (size_t)(((h >> 32) * (uint64_t)ns) >> 32);; s = s + 1 == ns ? 0 : s + 1) {
+            if (!slots[s]) {
+                slots[s] = tag | ((uint64_t)i + 1);
+                break;
+            }
+            if ((slots[s] & 0xffffffff00000000ull) != tag)
+                continue;
+            size_t j = (uint32_t)slots[s] - 1;
+            struct rview w;
+            rec_decode(t, t->rec + L->offs[j], &w);
+            if (memcmp(prefixes ? w.a.prefix : w.a.address, a, 16) == 0) {
+                size_t keep;
+                if (clash(L, j, i, prefixes, &keep) < 0)
+                    rc = DK_ENOMEM;
+                break;
+            }
+        }
+    }
+    big_free(slots, ns * sizeof(*slots));
+    return rc;
+}
+
 /* RFC 8415 §18.3 hands these out as they are: two clients must not share
  * an address, and delegated prefixes must not overlap. Sorted by start,
  * length and line, prefixes nest or are disjoint: each one need only be
@@ -937,6 +1011,9 @@ static int check_overlaps(struct loader *L, bool prefixes)
     }
     if (m < 2)
         return 0;
+    int rc = check_equal(L, prefixes, m);
+    if (rc)
+        return rc < 0 ? rc : 0;
     struct pitem *v = big_alloc(m * sizeof(*v));
     if (!v)
         return DK_ENOMEM;
@@ -955,7 +1032,6 @@ static int check_overlaps(struct loader *L, bool prefixes)
     for (size_t k = m; k; k >>= 1)
         depth += 2;
     psort(v, m, depth);
-    int rc = 0;
     for (size_t i = 1, top = 0; i < m && rc == 0; i++) {
         if (contains(&v[top], &v[i])) {
             size_t keep;

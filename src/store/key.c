@@ -100,7 +100,7 @@ size_t dk_store_parse_id(const char *text, size_t n, uint8_t *out, size_t cap, c
     size_t fl = (size_t)(colon - text);
     const struct idform *f = NULL;
     for (size_t i = 0; i < sizeof(idforms) / sizeof(idforms[0]); i++)
-        if (strlen(idforms[i].name) == fl && memcmp(idforms[i].name, text, fl) == 0)
+        if (strncmp(idforms[i].name, text, fl) == 0 && idforms[i].name[fl] == '\0')
             f = &idforms[i];
     if (!f) {
         *why = "unknown id form";
