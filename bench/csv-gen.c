@@ -9,7 +9,9 @@
  * unique /56 in 2001:db8:8000::/33. The ids are mixed as an ISP's export
  * would be: 60 % remote-id-str and 15 % remote-id (hex) with Remote-IDs of
  * 20-40 octets (BNG circuit ids), 10 % duid, 5 % interface-id(-str), 5 %
- * subscriber-id(-str), 5 % linklayer-id. Deterministic for a seed.
+ * subscriber-id(-str), 5 % linklayer-id. Addresses and prefixes follow a
+ * permutation of the row numbers, so that the file is not sorted by them
+ * (an export sorted by customer is not). Deterministic for a seed.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -67,6 +69,10 @@ int main(int argc, char **argv)
     static char obuf[1 << 20];
     setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
     FILE *f = stdout;
+    uint64_t mask = 1;
+    while (mask < rows)
+        mask <<= 1;
+    mask--;
     fprintf(f, "id,address,prefix,customer\n");
     for (uint64_t i = 0; i < rows; i++) {
         uint32_t r = next() % 100;
@@ -107,8 +113,12 @@ int main(int argc, char **argv)
             fprintf(f, "linklayer-id:1:");
             hex(f, mac, 6, 1);
         }
-        fprintf(f, ",2001:db8:1::%" PRIx64 ":%" PRIx64 ",2001:db8:%" PRIx64 ":%" PRIx64 "00::/56,cust%" PRIu64 "\n",
-                (i >> 16) & 0xffff, i & 0xffff, 0x8000 | (i >> 8), i & 0xff, i);
+        /* an odd multiplier modulo a power of two: a bijection */
+        uint64_t q = (i * 747796405u + 2891336453u) & mask;
+        fprintf(f,
+                ",2001:db8:1::%" PRIx64 ":%" PRIx64 ",2001:db8:%" PRIx64 ":%" PRIx64
+                "00::/56,cust%" PRIu64 "\n",
+                (q >> 16) & 0xffff, q & 0xffff, 0x8000 | (q >> 8), q & 0xff, i);
     }
     return fflush(f) == 0 ? 0 : 1;
 }
