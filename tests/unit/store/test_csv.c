@@ -391,6 +391,109 @@ static void test_missing(void **state)
     dk_store_csv.close(old);
 }
 
+/* The address parser of the CSV takes exactly what inet_pton(3) takes:
+ * random strings over the characters of addresses, and real addresses
+ * written in many ways (leading zeros, "::" anywhere, upper case). */
+static void test_addresses_as_inet_pton(void **state)
+{
+    (void)state;
+    enum { N = 6000 };
+    static const char alpha[] = "0123456789abcdefABCDEF::::.";
+    size_t cap = (size_t)N * 80 + 64, len = 0;
+    char *text = malloc(cap);
+    char(*cand)[64] = calloc(N, sizeof(*cand));
+    uint8_t(*want)[16] = calloc(N, sizeof(*want));
+    bool *good = calloc(N, sizeof(*good));
+    assert_true(text && cand && want && good);
+    unsigned seed = 12345;
+    len += (size_t)snprintf(text, cap, "id,address,prefix\n");
+    size_t n = 0;
+    for (size_t tries = 0; n < N && tries < 10 * (size_t)N; tries++) {
+        char c[64];
+        seed = seed * 1103515245u + 12345u;
+        if (tries % 2) {
+            /* random text */
+            size_t l = 1 + (seed >> 16) % 30;
+            for (size_t k = 0; k < l; k++) {
+                seed = seed * 1103515245u + 12345u;
+                c[k] = alpha[(seed >> 16) % (sizeof(alpha) - 1)];
+            }
+            c[l] = 0;
+        } else {
+            /* an address: 8 groups, some zero, written with random
+             * leading zeros, case and one "::" or none */
+            unsigned grp[8];
+            for (int k = 0; k < 8; k++) {
+                seed = seed * 1103515245u + 12345u;
+                grp[k] = (seed >> 16) % 3 == 0 ? 0 : (seed >> 8) & 0xffff;
+            }
+            seed = seed * 1103515245u + 12345u;
+            int from = (int)((seed >> 16) % 10) - 1, to = from + 1 + (int)((seed >> 20) % 8);
+            size_t o = 0;
+            for (int k = 0; k < 8; k++) {
+                if (from >= 0 && k >= from && k < to && k < 8) {
+                    if (k == from)
+                        o += (size_t)snprintf(c + o, sizeof(c) - o, "::");
+                    continue;
+                }
+                if (o && c[o - 1] != ':')
+                    c[o++] = ':';
+                seed = seed * 1103515245u + 12345u;
+                o += (size_t)snprintf(c + o, sizeof(c) - o, (seed >> 16) & 1 ? "%04X" : "%x",
+                                      grp[k]);
+            }
+            c[o] = 0;
+        }
+        uint8_t a[16];
+        bool ok = inet_pton(AF_INET6, c, a) == 1;
+        bool seen = false;
+        for (size_t k = 0; ok && k < n && !seen; k++)
+            seen = good[k] && memcmp(want[k], a, 16) == 0;
+        if (seen)
+            continue; /* the same address twice would be a clash */
+        snprintf(cand[n], sizeof(cand[n]), "%s", c);
+        memcpy(want[n], a, 16);
+        good[n] = ok;
+        len += (size_t)snprintf(text + len, cap - len, "duid:%08zx,%s,\n", n, c);
+        n++;
+    }
+    void *s = NULL;
+    struct dk_config_errors e, k;
+    struct dk_store_stats st;
+    (void)load(text, len, N, &s, &e, &k, &st);
+    assert_non_null(s);
+    size_t ngood = 0, nbad = 0;
+    for (size_t i = 0; i < n; i++) {
+        char id[32], why[128];
+        struct dk_assignment a;
+        snprintf(id, sizeof(id), "duid:%08zx", i);
+        int found = lookup_id(s, id, &a);
+        if (found != (int)good[i])
+            fail_msg("'%s': inet_pton says %s, the CSV %s", cand[i], good[i] ? "yes" : "no",
+                     found ? "yes" : "no");
+        if (good[i]) {
+            assert_true(a.has_address);
+            assert_memory_equal(a.address, want[i], 16);
+            ngood++;
+        } else {
+            /* the report keeps the first 100 rows */
+            snprintf(why, sizeof(why), "bad address '%s'", cand[i]);
+            if (nbad < 90 && !has_error(&k, (unsigned)i + 2, why))
+                fail_msg("line %zu: no \"%s\" (%zu skipped)", i + 2, why, k.n);
+            nbad++;
+        }
+    }
+    /* both kinds were tried, plenty of each */
+    assert_true(ngood > 1000 && nbad > 1000);
+    dk_store_csv.close(s);
+    dk_config_errors_clear(&e);
+    dk_config_errors_clear(&k);
+    free(text);
+    free(cand);
+    free(want);
+    free(good);
+}
+
 /* The original's normalised text ids, which its SQLite databases hold. */
 static void test_key_text(void **state)
 {
@@ -460,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_bad_rows),      cmocka_unit_test(test_overlap_order),
         cmocka_unit_test(test_header_and_file), cmocka_unit_test(test_many),
         cmocka_unit_test(test_sorted_but_last), cmocka_unit_test(test_missing),
+        cmocka_unit_test(test_addresses_as_inet_pton),
         cmocka_unit_test(test_key_text),      cmocka_unit_test(test_foreach),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
