@@ -494,6 +494,36 @@ static void test_addresses_as_inet_pton(void **state)
     free(good);
 }
 
+/* A record longer than the read buffer (1 MiB), quoted with line breaks
+ * inside, between ordinary rows: read whole, lines still counted. */
+static void test_long_record(void **state)
+{
+    (void)state;
+    size_t big = (size_t)3 << 20, cap = big + 4096, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text, cap, "id,address,prefix,comment\nduid:01,2001:db8::1,,short\n"
+                                       "duid:02,2001:db8::2,,\"");
+    for (size_t i = 0; i < big; i++)
+        text[len++] = i % 1000 == 999 ? '\n' : 'x';
+    len += (size_t)snprintf(text + len, cap - len, "\"\nduid:03,2001:db8::3,,\nduid:03,,\n");
+    void *s = NULL;
+    struct dk_config_errors e, k;
+    struct dk_store_stats st;
+    assert_int_equal(load(text, len, 1, &s, &e, &k, &st), 0);
+    assert_int_equal(st.rows, 3);
+    struct dk_assignment a;
+    assert_int_equal(lookup_id(s, "duid:02", &a), 1);
+    assert_a(&a, "2001:db8::2", NULL, 0);
+    assert_int_equal(lookup_id(s, "duid:03", &a), 1);
+    /* 3 + 3145 line breaks inside the long field: the duplicate is on 3150 */
+    assert_true(has_error(&k, 3 + (unsigned)(big / 1000) + 2, "duplicate id, first on line"));
+    dk_store_csv.close(s);
+    dk_config_errors_clear(&e);
+    dk_config_errors_clear(&k);
+    free(text);
+}
+
 /* The original's normalised text ids, which its SQLite databases hold. */
 static void test_key_text(void **state)
 {
@@ -563,7 +593,7 @@ int main(void)
         cmocka_unit_test(test_bad_rows),      cmocka_unit_test(test_overlap_order),
         cmocka_unit_test(test_header_and_file), cmocka_unit_test(test_many),
         cmocka_unit_test(test_sorted_but_last), cmocka_unit_test(test_missing),
-        cmocka_unit_test(test_addresses_as_inet_pton),
+        cmocka_unit_test(test_addresses_as_inet_pton), cmocka_unit_test(test_long_record),
         cmocka_unit_test(test_key_text),      cmocka_unit_test(test_foreach),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
