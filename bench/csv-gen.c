@@ -40,8 +40,8 @@ static void hex(FILE *f, const uint8_t *p, size_t n, int colons)
 static size_t circuit(char *out, uint64_t i)
 {
     static const char *const bng[] = {"bng-ams-01", "bng-rtm-02", "access-utr-17", "olt-ehv-3"};
-    int n = snprintf(out, 64, "%s eth 1/%u/%u:%" PRIu64, bng[next() % 4], next() % 16,
-                     next() % 48, i);
+    int n =
+        snprintf(out, 64, "%s eth 1/%u/%u:%" PRIu64, bng[next() % 4], next() % 16, next() % 48, i);
     size_t len = (size_t)n;
     size_t want = 20 + next() % 21;
     while (len < want)
@@ -87,8 +87,20 @@ int main(int argc, char **argv)
             hex(f, (const uint8_t *)c, n, 0);
         } else if (r < 85) {
             /* DUID-LLT: type 1, hw 1, time, MAC from the row number */
-            uint8_t d[14] = {0, 1, 0, 1, 0x2a, 0x1b, 0x3c, 0x4d, 0x02, 0x00,
-                             (uint8_t)(i >> 24), (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i};
+            uint8_t d[14] = {0,
+                             1,
+                             0,
+                             1,
+                             0x2a,
+                             0x1b,
+                             0x3c,
+                             0x4d,
+                             0x02,
+                             0x00,
+                             (uint8_t)(i >> 24),
+                             (uint8_t)(i >> 16),
+                             (uint8_t)(i >> 8),
+                             (uint8_t)i};
             fprintf(f, "duid:");
             hex(f, d, sizeof(d), 0);
         } else if (r < 90) {
@@ -108,8 +120,8 @@ int main(int argc, char **argv)
                 hex(f, b, (size_t)n, 0);
             }
         } else {
-            uint8_t mac[6] = {0x02, 0x42, (uint8_t)(i >> 24), (uint8_t)(i >> 16),
-                              (uint8_t)(i >> 8), (uint8_t)i};
+            uint8_t mac[6] = {
+                0x02, 0x42, (uint8_t)(i >> 24), (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i};
             fprintf(f, "linklayer-id:1:");
             hex(f, mac, 6, 1);
         }

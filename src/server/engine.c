@@ -419,9 +419,8 @@ static void on_commit(struct dk_engine *e, uint32_t gen, bool force)
                                     (enum dk_config_syntax)e->pending.syntax, &cfg, &errs);
     if (rc == 0) {
         const struct dk_active *cur = atomic_load(&e->active);
-        struct dk_pipeline_env env = {.log = pipeline_log,
-                                      .previous = cur ? cur->pipeline : NULL,
-                                      .force = force};
+        struct dk_pipeline_env env = {
+            .log = pipeline_log, .previous = cur ? cur->pipeline : NULL, .force = force};
         rc = dk_pipeline_new_env(cfg, e->pending.duid, e->pending.duid_len, &env, &pl, &errs);
     }
     if (rc != 0) {

@@ -565,8 +565,7 @@ static int wait_commit(uint32_t gen, char **text)
         if (m.hdr.type == DK_IPC_RELOAD_REQ && P.nqueued < 16) {
             P.queued_flags[P.nqueued] = dk__ipc_reload_flags(&m);
             P.queued[P.nqueued++] = m.hdr.id;
-        }
-        else if (m.hdr.type == DK_IPC_SHUTDOWN_REQ)
+        } else if (m.hdr.type == DK_IPC_SHUTDOWN_REQ)
             P.queued_shutdown = true;
         if (m.fd >= 0)
             close(m.fd);

@@ -80,8 +80,7 @@ static size_t page_round(size_t n)
 
 static void *big_alloc(size_t n)
 {
-    void *p = mmap(NULL, page_round(n), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
+    void *p = mmap(NULL, page_round(n), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
 #ifdef MADV_HUGEPAGE
@@ -415,7 +414,7 @@ struct loader {
     uint32_t *lines; /* of each record */
     struct bad *bad;
     size_t nbad, badcap;
-    size_t nrefused; /* records marked R_BAD after parsing */
+    size_t nrefused;    /* records marked R_BAD after parsing */
     uint8_t dslot[512]; /* dictionary hash: index + 1 */
 };
 
@@ -855,8 +854,7 @@ static int clash(struct loader *L, size_t i, size_t j, bool prefix, size_t *keep
     char text[64];
     if (!prefix) {
         addr_text(v.a.address, text, sizeof(text));
-        return add_bad(L, L->lines[j], "address %s is also assigned on line %u", text,
-                       L->lines[i]);
+        return add_bad(L, L->lines[j], "address %s is also assigned on line %u", text, L->lines[i]);
     }
     addr_text(v.a.prefix, text, sizeof(text));
     return add_bad(L, L->lines[j], "prefix %s/%u overlaps the prefix on line %u", text,
@@ -1086,8 +1084,8 @@ static int check_overlaps(struct loader *L, bool prefixes)
         struct rview rv;
         rec_decode(t, t->rec + L->offs[i], &rv);
         const uint8_t *p = prefixes ? rv.a.prefix : rv.a.address;
-        v[m++] = (struct pitem){be64(p), be64(p + 8), (uint32_t)i,
-                                prefixes ? rv.a.prefix_len : 128};
+        v[m++] =
+            (struct pitem){be64(p), be64(p + 8), (uint32_t)i, prefixes ? rv.a.prefix_len : 128};
     }
     unsigned depth = 0;
     for (size_t k = m; k; k >>= 1)
@@ -1170,8 +1168,8 @@ static int csv_open(const char *path, const struct dk_store_options *opt, void *
         for (size_t i = 0; i < L.nbad && to; i++)
             dk_config_errors_add(to, path, L.bad[i].line, "%s", L.bad[i].why);
         if (!tolerated) {
-            dk_config_errors_add(errs, path, 0, "refused: %zu bad row%s (max-bad-rows %u)",
-                                 L.nbad, L.nbad == 1 ? "" : "s", opt ? opt->max_bad_rows : 0);
+            dk_config_errors_add(errs, path, 0, "refused: %zu bad row%s (max-bad-rows %u)", L.nbad,
+                                 L.nbad == 1 ? "" : "s", opt ? opt->max_bad_rows : 0);
             rc = DK_EINVAL;
             goto out;
         }
@@ -1284,8 +1282,7 @@ static int missing_one(void *ctx, const uint8_t *key, size_t keylen, const struc
     /* Out of step (a row added, removed or moved): look it up, and go on
      * after it when it is there. */
     uint64_t h = hash_key(key, keylen), tag = h << 32;
-    for (size_t s = t->nslots ? slot_of(t, h) : 0; t->n;
-         s = s + 1 == t->nslots ? 0 : s + 1) {
+    for (size_t s = t->nslots ? slot_of(t, h) : 0; t->n; s = s + 1 == t->nslots ? 0 : s + 1) {
         uint64_t v = t->slots[s];
         if (!v)
             break;

@@ -447,8 +447,7 @@ static void test_reload_guard(void **state)
     dk_config_errors_clear(&errs);
     /* 100: no guard, even for an empty file. */
     write_csv("id,address,prefix\n");
-    snprintf(conf, sizeof(conf), "<static-csv %s>\n max-removed-percent 100\n</static-csv>\n",
-             csv);
+    snprintf(conf, sizeof(conf), "<static-csv %s>\n max-removed-percent 100\n</static-csv>\n", csv);
     p = reload_with(old, &logs, conf, false, &errs);
     assert_non_null(p);
     dk_pipeline_free(p);

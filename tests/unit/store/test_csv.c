@@ -164,18 +164,18 @@ static void test_dialects(void **state)
     }
 }
 
-static const char bad_file[] = "id,address,prefix\n"                          /* 1 */
-                               "duid:0001,2001:db8::1,2001:db8:100::/56\n"    /* 2 */
-                               "duid:00zz,2001:db8::2,\n"                     /* 3 bad hex */
-                               "mac:0001,2001:db8::3,\n"                      /* 4 unknown */
-                               "duid:0004,2001:db8::zz,\n"                    /* 5 address */
-                               "duid:0005,,2001:db8:105::1/56\n"              /* 6 host bits */
-                               "duid:0006,,2001:db8:106::/129\n"              /* 7 prefix */
-                               "duid:00:01,2001:db8::7,\n"                    /* 8 duplicate */
-                               "duid:0008,2001:db8::1,\n"                     /* 9 address */
-                               "duid:0009,,2001:db8:100:80::/57\n"            /* 10 overlap */
-                               "duid:00\"10,2001:db8::10,\n"                  /* 11 quote */
-                               "duid:0011,2001:db8::11,2001:db8:111::/56\n";  /* line 12 */
+static const char bad_file[] = "id,address,prefix\n"                         /* 1 */
+                               "duid:0001,2001:db8::1,2001:db8:100::/56\n"   /* 2 */
+                               "duid:00zz,2001:db8::2,\n"                    /* 3 bad hex */
+                               "mac:0001,2001:db8::3,\n"                     /* 4 unknown */
+                               "duid:0004,2001:db8::zz,\n"                   /* 5 address */
+                               "duid:0005,,2001:db8:105::1/56\n"             /* 6 host bits */
+                               "duid:0006,,2001:db8:106::/129\n"             /* 7 prefix */
+                               "duid:00:01,2001:db8::7,\n"                   /* 8 duplicate */
+                               "duid:0008,2001:db8::1,\n"                    /* 9 address */
+                               "duid:0009,,2001:db8:100:80::/57\n"           /* 10 overlap */
+                               "duid:00\"10,2001:db8::10,\n"                 /* 11 quote */
+                               "duid:0011,2001:db8::11,2001:db8:111::/56\n"; /* line 12 */
 
 static void test_bad_rows(void **state)
 {
@@ -367,7 +367,7 @@ static void test_missing(void **state)
     } cases[] = {
         {"id,address,prefix\nduid:01,2001:db8::1,\nduid:02,2001:db8::2,\nduid:03,2001:db8::3,\n"
          "duid:04,2001:db8::4,\nduid:05,2001:db8::5,\nduid:06,2001:db8::6,\n",
-         0}, /* the same */
+         0},                                                                    /* the same */
         {"id,address,prefix\nduid:01,2001:db8::1,\nduid:02,2001:db8::2,\n", 4}, /* truncated */
         {"id,address,prefix\nduid:06,2001:db8::1,\nduid:05,2001:db8::2,\nduid:04,2001:db8::3,\n"
          "duid:03,2001:db8::4,\nduid:02,2001:db8::5,\nduid:01,2001:db8::6,\n",
@@ -502,8 +502,9 @@ static void test_long_record(void **state)
     size_t big = (size_t)3 << 20, cap = big + 4096, len = 0;
     char *text = malloc(cap);
     assert_non_null(text);
-    len += (size_t)snprintf(text, cap, "id,address,prefix,comment\nduid:01,2001:db8::1,,short\n"
-                                       "duid:02,2001:db8::2,,\"");
+    len += (size_t)snprintf(text, cap,
+                            "id,address,prefix,comment\nduid:01,2001:db8::1,,short\n"
+                            "duid:02,2001:db8::2,,\"");
     for (size_t i = 0; i < big; i++)
         text[len++] = i % 1000 == 999 ? '\n' : 'x';
     len += (size_t)snprintf(text + len, cap - len, "\"\nduid:03,2001:db8::3,,\nduid:03,,\n");
@@ -589,12 +590,18 @@ static void test_foreach(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_id_forms),      cmocka_unit_test(test_dialects),
-        cmocka_unit_test(test_bad_rows),      cmocka_unit_test(test_overlap_order),
-        cmocka_unit_test(test_header_and_file), cmocka_unit_test(test_many),
-        cmocka_unit_test(test_sorted_but_last), cmocka_unit_test(test_missing),
-        cmocka_unit_test(test_addresses_as_inet_pton), cmocka_unit_test(test_long_record),
-        cmocka_unit_test(test_key_text),      cmocka_unit_test(test_foreach),
+        cmocka_unit_test(test_id_forms),
+        cmocka_unit_test(test_dialects),
+        cmocka_unit_test(test_bad_rows),
+        cmocka_unit_test(test_overlap_order),
+        cmocka_unit_test(test_header_and_file),
+        cmocka_unit_test(test_many),
+        cmocka_unit_test(test_sorted_but_last),
+        cmocka_unit_test(test_missing),
+        cmocka_unit_test(test_addresses_as_inet_pton),
+        cmocka_unit_test(test_long_record),
+        cmocka_unit_test(test_key_text),
+        cmocka_unit_test(test_foreach),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
