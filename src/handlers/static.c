@@ -175,7 +175,8 @@ static int fixed_create(const struct dk_handler_args *a, const struct dk_store_o
     dk_config_errors_clear(&local);
     if (a->log.fn) {
         char msg[512];
-        snprintf(msg, sizeof(msg), "%s:%u: <%s %s>: %zu assignments loaded, %zu bad rows skipped",
+        snprintf(msg, sizeof(msg),
+                 "%s:%u: <%s %s>: %zu assignments loaded, %zu bad rows skipped",
                  a->file ? a->file : "(config)", a->line, a->name, path, st.rows, st.bad_rows);
         a->log.fn(a->log.ctx, st.bad_rows ? DK_LOGLEVEL_WARNING : DK_LOGLEVEL_INFO, msg);
     }
@@ -290,9 +291,9 @@ static int answer(struct dk_bundle *b, const struct fixed *f, const struct dk_op
     bool pd = ia->code == DK_OPT_IA_PD;
     uint16_t sub = pd ? DK_OPT_IAPREFIX : DK_OPT_IAADDR;
     struct dk_bopt *r = dk_bundle_response_ia(b, ia);
-    struct dk_bopt *o =
-        pd ? new_sub(b, sub, a->prefix, a->prefix_len, f->prefix_pref, f->prefix_valid)
-           : new_sub(b, sub, a->address, 128, f->addr_pref, f->addr_valid);
+    struct dk_bopt *o = pd ? new_sub(b, sub, a->prefix, a->prefix_len, f->prefix_pref,
+                                     f->prefix_valid)
+                           : new_sub(b, sub, a->address, 128, f->addr_pref, f->addr_valid);
     if (!r || !o)
         return DK_ENOMEM;
     dk_bopt_append(r, o);
@@ -366,11 +367,11 @@ static void acknowledge(struct dk_bundle *b, const struct dk_assignment *a, bool
             const struct dk_msg *r = b->relay_in[b->nrelays - 1];
             inet_ntop(AF_INET6, pd ? a->prefix : a->address, text, sizeof(text));
             inet_ntop(AF_INET6, r->peer, peer, sizeof(peer));
-            dk_bundle_logf(
-                b, DK_LOGLEVEL_ERROR,
-                "static assignment: client %s DECLINED its static %s %s/%u: in use in the "
-                "customer's network, check it",
-                peer, pd ? "prefix" : "address", text, pd ? (unsigned)a->prefix_len : 128u);
+            dk_bundle_logf(b, DK_LOGLEVEL_ERROR,
+                           "static assignment: client %s DECLINED its static %s %s/%u: in use in the "
+                           "customer's network, check it",
+                           peer, pd ? "prefix" : "address", text,
+                           pd ? (unsigned)a->prefix_len : 128u);
         }
     }
 }
@@ -426,7 +427,8 @@ static int placeholder_create(const struct dk_handler_args *a, void **state, cha
 }
 
 DK__HANDLER(static_csv, "static-csv", .help = "fixed assignments from a CSV file",
-            .create = csv_create, .destroy = fixed_destroy, .hooks[DK_STAGE_HANDLE] = fixed_handle);
+            .create = csv_create, .destroy = fixed_destroy,
+            .hooks[DK_STAGE_HANDLE] = fixed_handle);
 DK__HANDLER(static_sqlite, "static-sqlite", .help = "fixed assignments (not implemented yet)",
             .create = placeholder_create);
 DK__HANDLER(static_lmdb, "static-lmdb", .help = "fixed assignments (not implemented yet)",

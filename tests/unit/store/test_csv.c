@@ -164,18 +164,18 @@ static void test_dialects(void **state)
     }
 }
 
-static const char bad_file[] = "id,address,prefix\n"                         /* 1 */
-                               "duid:0001,2001:db8::1,2001:db8:100::/56\n"   /* 2 */
-                               "duid:00zz,2001:db8::2,\n"                    /* 3 bad hex */
-                               "mac:0001,2001:db8::3,\n"                     /* 4 unknown */
-                               "duid:0004,2001:db8::zz,\n"                   /* 5 address */
-                               "duid:0005,,2001:db8:105::1/56\n"             /* 6 host bits */
-                               "duid:0006,,2001:db8:106::/129\n"             /* 7 prefix */
-                               "duid:00:01,2001:db8::7,\n"                   /* 8 duplicate */
-                               "duid:0008,2001:db8::1,\n"                    /* 9 address */
-                               "duid:0009,,2001:db8:100:80::/57\n"           /* 10 overlap */
-                               "duid:00\"10,2001:db8::10,\n"                 /* 11 quote */
-                               "duid:0011,2001:db8::11,2001:db8:111::/56\n"; /* line 12 */
+static const char bad_file[] = "id,address,prefix\n"                          /* 1 */
+                               "duid:0001,2001:db8::1,2001:db8:100::/56\n"    /* 2 */
+                               "duid:00zz,2001:db8::2,\n"                     /* 3 bad hex */
+                               "mac:0001,2001:db8::3,\n"                      /* 4 unknown */
+                               "duid:0004,2001:db8::zz,\n"                    /* 5 address */
+                               "duid:0005,,2001:db8:105::1/56\n"              /* 6 host bits */
+                               "duid:0006,,2001:db8:106::/129\n"              /* 7 prefix */
+                               "duid:00:01,2001:db8::7,\n"                    /* 8 duplicate */
+                               "duid:0008,2001:db8::1,\n"                     /* 9 address */
+                               "duid:0009,,2001:db8:100:80::/57\n"            /* 10 overlap */
+                               "duid:00\"10,2001:db8::10,\n"                  /* 11 quote */
+                               "duid:0011,2001:db8::11,2001:db8:111::/56\n";  /* line 12 */
 
 static void test_bad_rows(void **state)
 {
