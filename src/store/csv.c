@@ -201,6 +201,7 @@ struct reader {
     const char *p, *end;
     unsigned line; /* of the next character */
     char delim;
+    bool stop[256]; /* the characters an unquoted field stops at: delim, CR, LF, '"' */
     char *buf; /* quoted fields of the current record */
     size_t cap, used;
     const char *f[MAX_FIELDS];
@@ -276,10 +277,14 @@ static int read_record(struct reader *r, unsigned *line)
             flen = r->used - boff;
         } else {
             const char *q = r->p;
-            while (q < r->end && !field_end(r, q)) {
+            for (;;) {
+                while (q < r->end && !r->stop[(unsigned char)*q])
+                    q++;
+                if (q == r->end || field_end(r, q))
+                    break;
                 if (*q == '"')
                     r->bad_quote = true;
-                q++;
+                q++; /* a quote, or a CR not ending the line: part of the field */
             }
             r->p = q;
             flen = (size_t)(q - start);
@@ -698,6 +703,7 @@ static int parse_rows(struct loader *L, struct reader *r, struct input *in,
             r->delim = *q;
             break;
         }
+    r->stop[(unsigned char)r->delim] = r->stop['\r'] = r->stop['\n'] = r->stop['"'] = true;
     unsigned line;
     rc = next_record(in, r, &line, path, errs);
     if (rc < 0)
