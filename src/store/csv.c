@@ -308,7 +308,7 @@ static int read_record(struct reader *r, unsigned *line)
         /* buf may have moved while the record grew. */
         for (size_t i = 0; i < r->nf; i++)
             if (r->boff[i] != SIZE_MAX)
-                r->f[i] = r->buf + r->boff[i];
+                r->f[i] = r->buf ? r->buf + r->boff[i] : ""; /* "" quoted: no buf yet */
         return 1;
     }
 }

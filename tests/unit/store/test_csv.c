@@ -525,6 +525,26 @@ static void test_long_record(void **state)
     free(text);
 }
 
+/* Empty quoted fields, alone on their record: reported as any bad id. */
+static void test_empty_quoted(void **state)
+{
+    (void)state;
+    static const char f[] = "id,address,prefix\n\"\",\"\",\"\"\n\"\",2001:db8::1,\nduid:01,\"\",\n";
+    void *s = NULL;
+    struct dk_config_errors e, k;
+    struct dk_store_stats st;
+    assert_int_equal(load(f, strlen(f), 2, &s, &e, &k, &st), 0);
+    assert_true(has_error(&k, 2, "unknown id form: ''"));
+    assert_true(has_error(&k, 3, "unknown id form: ''"));
+    assert_int_equal(st.rows, 1);
+    struct dk_assignment a;
+    assert_int_equal(lookup_id(s, "duid:01", &a), 1);
+    assert_false(a.has_address);
+    dk_store_csv.close(s);
+    dk_config_errors_clear(&e);
+    dk_config_errors_clear(&k);
+}
+
 /* The original's normalised text ids, which its SQLite databases hold. */
 static void test_key_text(void **state)
 {
@@ -600,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_missing),
         cmocka_unit_test(test_addresses_as_inet_pton),
         cmocka_unit_test(test_long_record),
+        cmocka_unit_test(test_empty_quoted),
         cmocka_unit_test(test_key_text),
         cmocka_unit_test(test_foreach),
     };
