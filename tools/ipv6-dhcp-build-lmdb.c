@@ -30,10 +30,12 @@
 #include "lmdb_format.h"
 
 /* A CSV row: pointers into the loaded CSV table. */
+/* key points into the CSV table (valid while it is open); the assignment
+ * is copied, since foreach hands out a view valid for one call. */
 struct row {
     const uint8_t *key;
     size_t keylen;
-    const struct dk_assignment *a;
+    struct dk_assignment a;
 };
 
 struct rows {
@@ -52,7 +54,7 @@ static int collect(void *ctx, const uint8_t *key, size_t keylen, const struct dk
         r->v = v;
         r->cap = cap;
     }
-    r->v[r->n++] = (struct row){key, keylen, a};
+    r->v[r->n++] = (struct row){key, keylen, *a};
     return 0;
 }
 
@@ -226,7 +228,7 @@ static int write_db(const char *tmp, const struct rows *r, int64_t mtime_ns, siz
         goto out;
     for (size_t i = 0; i < r->n; i++) {
         uint8_t rec[DK__LMDB_RECORD_LEN];
-        dk__lmdb_record_encode(r->v[i].a, rec);
+        dk__lmdb_record_encode(&r->v[i].a, rec);
         MDB_val k = {r->v[i].keylen, (void *)(uintptr_t)r->v[i].key}, d = {sizeof(rec), rec};
         if ((rc = mdb_put(txn, adb, &k, &d, MDB_APPEND)))
             goto out;

@@ -107,10 +107,11 @@ static bool schema_ok(struct build *b)
 }
 
 /* One row to write: its text id and the assignment (in the CSV table). */
+/* The assignment is copied: foreach hands out a view valid for one call. */
 struct row {
     char *id;
     size_t idlen;
-    const struct dk_assignment *a;
+    struct dk_assignment a;
 };
 
 struct rows {
@@ -140,7 +141,7 @@ static int collect_row(void *ctx, const uint8_t *key, size_t keylen, const struc
         build_err(r->args, "%s", id ? "a key that cannot be written" : "out of memory");
         return BUILD_ERROR;
     }
-    r->v[r->n++] = (struct row){id, n, a};
+    r->v[r->n++] = (struct row){id, n, *a};
     return 0;
 }
 
@@ -161,7 +162,7 @@ static void rows_free(struct rows *r)
 
 static int upsert_row(struct build *b, const struct row *r)
 {
-    const struct dk_assignment *as = r->a;
+    const struct dk_assignment *as = &r->a;
     char addr[INET6_ADDRSTRLEN], prefix[INET6_ADDRSTRLEN + 4];
     sqlite3_stmt *st = b->upsert;
     sqlite3_bind_text(st, 1, r->id, (int)r->idlen, SQLITE_STATIC);

@@ -4,7 +4,10 @@
  * socket and prints the answer.
  *
  *   ipv6-dhcpctl [-v] [-c SOCKET] COMMAND
+ *   ipv6-dhcpctl [-v] [-c SOCKET] reload --force
  *
+ * reload --force sends reload-force: one reload past the guards of the
+ * handlers (static-csv's max-removed-percent).
  * Exit status: 0 done; 1 refused (UNKNOWN or ERROR); 3 no connection, or no
  * answer within 10 seconds; 64 usage.
  */
@@ -29,7 +32,7 @@ static int verbose;
 static void usage(void)
 {
     fprintf(stderr, "usage: ipv6-dhcpctl [-v] [-c SOCKET] COMMAND\n"
-                    "commands: help, stats, stats-json, reload, shutdown, version\n");
+                    "commands: help, stats, stats-json, reload [--force], shutdown, version\n");
     exit(EXIT_USAGE);
 }
 
@@ -109,7 +112,8 @@ int main(int argc, char **argv)
 {
     const char *path = "/var/run/ipv6-dhcpd.sock";
     int ch;
-    while ((ch = getopt(argc, argv, "vc:h")) != -1) {
+    /* '+': options end at the command (reload --force is the command's) */
+    while ((ch = getopt(argc, argv, "+vc:h")) != -1) {
         switch (ch) {
         case 'v':
             verbose++;
@@ -121,9 +125,12 @@ int main(int argc, char **argv)
             usage();
         }
     }
-    if (argc - optind != 1)
+    const char *command = optind < argc ? argv[optind] : "";
+    if (argc - optind == 2 && strcmp(command, "reload") == 0 &&
+        strcmp(argv[optind + 1], "--force") == 0)
+        command = "reload-force";
+    else if (argc - optind != 1)
         usage();
-    const char *command = argv[optind];
     if (!*command || strlen(command) > 200 || strpbrk(command, "\r\n"))
         usage();
 

@@ -2,6 +2,7 @@
 #ifndef DHCPKIT_HANDLER_H
 #define DHCPKIT_HANDLER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -79,6 +80,15 @@ struct dk_handler_args {
      * errors of their own with file:line (every bad row of an assignments
      * file), besides the one message create() returns. NULL for plug-ins. */
     struct dk_config_errors *errs;
+    /* For built-in handlers only, and only during create() of a reload
+     * (appended: plug-ins built for ABI 1 never read them). previous: the
+     * state of the running configuration's instance of the same handler
+     * whose section has the same argument (the same file), NULL at start-up
+     * or when there is none; valid only during create(). force: the
+     * operator forced this reload past the guards (ipv6-dhcpctl reload
+     * --force). */
+    const void *previous;
+    bool force;
 };
 
 /* The first value of key, or NULL. */

@@ -89,12 +89,19 @@ struct dk_log;
 void dk_store_lmdb_set_log(void *store, const struct dk_log *log);
 
 /* Calls fn for every row of an open CSV table, in file order, until fn
- * returns non-zero (which is returned). The build tools and the reload
+ * returns non-zero (which is returned). key stays valid while the table is
+ * open; a is valid only during the call (copy it). The build tools and the reload
  * guard walk tables with it. */
 int dk_store_csv_foreach(const void *table,
                          int (*fn)(void *ctx, const uint8_t *key, size_t keylen,
                                    const struct dk_assignment *a),
                          void *ctx);
+
+/* How many ids of CSV table old are not in CSV table now: the reload
+ * guard's count. Walks old with dk_store_csv_foreach, following now in step
+ * (an export usually keeps its order, so this is mostly sequential) and
+ * looking ids up where the two differ. */
+size_t dk_store_csv_missing(const void *old, const void *now);
 
 /* Writes the key of kind with its wire fields into out (cap octets): sub is
  * the enterprise number (remote-id) or link-layer type (linklayer-id) and is

@@ -363,6 +363,8 @@ static const struct dk_config_key_def static_csv_keys[] = {
     KEY("prefix-valid-lifetime", T_TIME_INF(0), 0, "30d", "86400", "of delegated prefixes"),
     KEY("max-bad-rows", T_UINT(0, 1000000000), 0, "0", "0",
         "bad rows of the file skipped before it is refused"),
+    KEY("max-removed-percent", T_UINT(0, 100), 0, "30", "30",
+        "a reload removing more of the ids in use is refused (100: no guard)"),
 };
 
 /* Ours: dhcpkit 0.x's dump_requests printed the message and answered nothing. */

@@ -28,11 +28,17 @@
  *
  * The table is loaded when the pipeline is built, so a reload builds a new
  * one beside the old; a refused file refuses the new pipeline and the old
- * one keeps serving. static-sqlite reads its database live (a rebuilt one
- * is seen without a reload); static-lmdb follows its file (src/store/lmdb.c)
- * and switches to a replaced one by itself.
+ * one keeps serving. The reload guard (static-csv): a new table that would
+ * remove more than max-removed-percent (default 30) of the ids of the
+ * running one is refused, unless the reload is forced (ipv6-dhcpctl reload
+ * --force). The framework hands create() the running instance of the same
+ * section (same handler, same file) as args->previous; a truncated export
+ * is the mistake this catches. static-sqlite reads its database live (a
+ * rebuilt one is seen without a reload); static-lmdb follows its file
+ * (src/store/lmdb.c) and switches to a replaced one by itself.
  */
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +58,7 @@ struct link_prefix {
 struct fixed {
     const struct dk_store_ops *ops;
     void *store;
+    size_t rows; /* loaded (the reload guard's base) */
     uint32_t addr_pref, addr_valid, prefix_pref, prefix_valid;
     /* The prefixes of the innermost <subnet>/<subnet-group> around the
      * section: what Confirm checks against (none: the link is unknown). */
@@ -108,6 +115,55 @@ static void fixed_destroy(void *state)
     free(f);
 }
 
+/* ---- the reload guard */
+
+/* Whether removing `removed` of `old_rows` ids exceeds max_percent (100:
+ * never). Exact in integers: removed / old_rows > max_percent / 100. */
+static bool guard_exceeded(size_t old_rows, size_t removed, unsigned max_percent)
+{
+    if (max_percent >= 100 || old_rows == 0)
+        return false;
+    return (uint64_t)removed * 100 > (uint64_t)old_rows * max_percent;
+}
+
+/* Compares the new table f with the running one; returns 0 to go on, or
+ * DK_EINVAL after adding the refusal to errs. */
+static int reload_guard(const struct dk_handler_args *a, const struct fixed *f, const char *path,
+                        struct dk_config_errors *errs, char *err, size_t errlen)
+{
+    const struct fixed *old = a->previous;
+    if (!old || old->ops != &dk_store_csv || f->ops != &dk_store_csv)
+        return 0;
+    const struct dk_config_value *mv = dk_handler_get(a, "max-removed-percent");
+    unsigned max = mv ? (unsigned)mv->v.u : 30;
+    /* The ids of the running table that the new one lacks. */
+    struct {
+        size_t removed;
+    } c = {dk_store_csv_missing(old->store, f->store)};
+    unsigned pct = old->rows ? (unsigned)((uint64_t)c.removed * 100 / old->rows) : 0;
+    bool over = guard_exceeded(old->rows, c.removed, max);
+    char msg[1024];
+    if (over && !a->force) {
+        dk_config_errors_add(errs, a->file, a->line,
+                             "<%s %s>: the new file would remove %zu of the %zu assignments in "
+                             "use (%u%%, more than max-removed-percent %u; it has %zu rows): "
+                             "refused, the running table stays; to load it anyway: "
+                             "ipv6-dhcpctl reload --force",
+                             a->name, path, c.removed, old->rows, pct, max, f->rows);
+        snprintf(err, errlen, "%s refused by max-removed-percent %u", path, max);
+        return DK_EINVAL;
+    }
+    if (a->log.fn && c.removed) {
+        snprintf(msg, sizeof(msg),
+                 "%s:%u: <%s %s>: %zu of the %zu assignments in use removed (%u%%), %zu rows "
+                 "now%s",
+                 a->file ? a->file : "(config)", a->line, a->name, path, c.removed, old->rows, pct,
+                 f->rows, over ? ": past max-removed-percent, forced" : "");
+        a->log.fn(a->log.ctx, over ? DK_LOGLEVEL_WARNING : DK_LOGLEVEL_INFO, msg);
+    }
+    return 0;
+}
+
 /* Opens the handler's store through ops; every backend's create is this. */
 static int fixed_create(const struct dk_handler_args *a, const struct dk_store_ops *ops,
                         void **state, char *err, size_t errlen)
@@ -154,6 +210,16 @@ static int fixed_create(const struct dk_handler_args *a, const struct dk_store_o
             snprintf(err, errlen, "%s refused", path);
         }
         dk_config_errors_clear(&local);
+        free(f);
+        return rc;
+    }
+    f->rows = st.rows;
+    rc = reload_guard(a, f, path, errs, err, errlen);
+    if (rc) {
+        if (errs == &local && errs->n > before)
+            dk_config_error_format(&errs->v[before], err, errlen);
+        dk_config_errors_clear(&local);
+        f->ops->close(f->store);
         free(f);
         return rc;
     }

@@ -232,6 +232,7 @@ static void command(struct dk_engine *e, struct dk_ctl_conn *c, char *cmd)
         out_line(c, "  stats");
         out_line(c, "  stats-json");
         out_line(c, "  reload");
+        out_line(c, "  reload-force");
         out_line(c, "  shutdown");
         out_line(c, "  version");
         out_line(c, "  quit");
@@ -245,7 +246,8 @@ static void command(struct dk_engine *e, struct dk_ctl_conn *c, char *cmd)
     } else if (strcmp(cmd, "quit") == 0) {
         out_line(c, "OK");
         c->closing = true;
-    } else if (strcmp(cmd, "reload") == 0 || strcmp(cmd, "shutdown") == 0) {
+    } else if (strcmp(cmd, "reload") == 0 || strcmp(cmd, "reload-force") == 0 ||
+               strcmp(cmd, "shutdown") == 0) {
         if (!allowed) {
             out_line(c, "ERROR: permission denied");
             return;
@@ -254,7 +256,10 @@ static void command(struct dk_engine *e, struct dk_ctl_conn *c, char *cmd)
             if (++e->next_token == 0)
                 e->next_token = 1;
             c->waiting = e->next_token;
-            if (dk__ipc_send(e->ipc, DK_IPC_RELOAD_REQ, c->waiting, NULL, 0, -1) < 0) {
+            /* reload-force (ours): once past the guards of the handlers,
+             * e.g. static-csv's max-removed-percent. */
+            struct dk_ipc_reload rf = {strcmp(cmd, "reload-force") == 0 ? DK_IPC_RELOAD_FORCE : 0};
+            if (dk__ipc_send(e->ipc, DK_IPC_RELOAD_REQ, c->waiting, &rf, sizeof(rf), -1) < 0) {
                 c->waiting = 0;
                 out_line(c, "ERROR: cannot reach the server process");
             }

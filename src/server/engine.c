@@ -401,7 +401,8 @@ static void pipeline_log(void *ctx, int level, const char *msg)
     dk__log(level, "%s", msg);
 }
 
-static void on_commit(struct dk_engine *e, uint32_t gen)
+/* force: the reload was forced past the handlers' guards. */
+static void on_commit(struct dk_engine *e, uint32_t gen, bool force)
 {
     struct dk_config_errors errs;
     struct dk_config *cfg = NULL;
@@ -418,7 +419,9 @@ static void on_commit(struct dk_engine *e, uint32_t gen)
     int rc = dk_config_parse_buffer(e->pending.name, e->pending_text, e->pending_len,
                                     (enum dk_config_syntax)e->pending.syntax, &cfg, &errs);
     if (rc == 0) {
-        struct dk_pipeline_env env = {.log = pipeline_log};
+        const struct dk_active *cur = atomic_load(&e->active);
+        struct dk_pipeline_env env = {
+            .log = pipeline_log, .previous = cur ? cur->pipeline : NULL, .force = force};
         rc = dk_pipeline_new_env(cfg, e->pending.duid, e->pending.duid_len, &env, &pl, &errs);
     }
     if (rc != 0) {
@@ -586,7 +589,7 @@ static int on_ipc(struct dk_engine *e)
         on_iftable(e, &m);
         break;
     case DK_IPC_COMMIT:
-        on_commit(e, m.hdr.id);
+        on_commit(e, m.hdr.id, dk__ipc_reload_flags(&m) & DK_IPC_RELOAD_FORCE);
         break;
     case DK_IPC_CONTROL:
         on_control(e, &m);

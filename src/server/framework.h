@@ -28,6 +28,7 @@ struct dk__hinst {
     struct dk_config_value *own_values; /* owned: parsed plug-in values */
     struct dk_config_values *own_pool;  /* owned: what those values point to */
     void *dl;                           /* the plug-in's dlopen() handle, or NULL */
+    char *argtext;                      /* owned: a built-in section's argument, or NULL */
     bool created;
 };
 

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <netinet/in.h>
 #include <net/if.h>
 
@@ -88,6 +89,13 @@ struct dk_ipc_control {
     uint8_t pad[3];
 };
 
+/* The optional payload of DK_IPC_RELOAD_REQ and DK_IPC_COMMIT (none: no
+ * flags). */
+struct dk_ipc_reload {
+    uint32_t flags;
+};
+#define DK_IPC_RELOAD_FORCE 1u /* past the guards (ipv6-dhcpctl reload --force) */
+
 struct dk_ipc_result {
     uint32_t ok;
     uint32_t text_len; /* of the text in the memfd (0: none) */
@@ -112,6 +120,15 @@ struct dk_ipc_addr {
     struct in6_addr addr;
     uint32_t ifindex;
 };
+
+/* The flags of a DK_IPC_RELOAD_REQ or DK_IPC_COMMIT message. */
+static inline uint32_t dk__ipc_reload_flags(const struct dk_ipc_msg *m)
+{
+    struct dk_ipc_reload r = {0};
+    if (m->hdr.len == sizeof(r))
+        memcpy(&r, m->data, sizeof(r));
+    return r.flags & DK_IPC_RELOAD_FORCE;
+}
 
 /* Sends one message with an optional descriptor (fd < 0: none). Blocks at
  * most a few seconds. Returns 0 or -1 with errno set. */

@@ -88,6 +88,7 @@ static struct {
 
     /* Reload requests that came while another one was in progress. */
     uint32_t queued[16];
+    uint32_t queued_flags[16]; /* DK_IPC_RELOAD_FORCE */
     size_t nqueued;
     bool queued_shutdown;
 } P = {.pidfd = -1, .ctlfd = -1, .ipc = -1, .logfd = -1, .nlfd = -1, .sigfd = -1};
@@ -512,7 +513,7 @@ static void relay_logs(void)
     }
 }
 
-static void reload(uint32_t token);
+static void reload(uint32_t token, uint32_t flags);
 static noreturn void stop(int status);
 
 /*
@@ -561,9 +562,10 @@ static int wait_commit(uint32_t gen, char **text)
             relay_logs();
             return r.ok ? 1 : 0;
         }
-        if (m.hdr.type == DK_IPC_RELOAD_REQ && P.nqueued < 16)
+        if (m.hdr.type == DK_IPC_RELOAD_REQ && P.nqueued < 16) {
+            P.queued_flags[P.nqueued] = dk__ipc_reload_flags(&m);
             P.queued[P.nqueued++] = m.hdr.id;
-        else if (m.hdr.type == DK_IPC_SHUTDOWN_REQ)
+        } else if (m.hdr.type == DK_IPC_SHUTDOWN_REQ)
             P.queued_shutdown = true;
         if (m.fd >= 0)
             close(m.fd);
@@ -713,7 +715,8 @@ static bool str_changed(const struct dk_config *a, const struct dk_config *b, co
     return strcmp(x->v.s, y->v.s) != 0;
 }
 
-static void reload(uint32_t token)
+/* flags: DK_IPC_RELOAD_FORCE, passed to the engine with the commit. */
+static void reload(uint32_t token, uint32_t flags)
 {
     struct dk_config_errors errs;
     struct dk_config *cfg = NULL;
@@ -730,7 +733,8 @@ static void reload(uint32_t token)
         reload_result(token, false, "the server process is restarting; try again");
         return;
     }
-    dk__log_info("%s: reloading %s", __func__, P.config_path);
+    dk__log_info("%s: reloading %s%s", __func__, P.config_path,
+                 flags & DK_IPC_RELOAD_FORCE ? " (forced past the guards)" : "");
     if (load_config(&text, &len, &cfg, &errs) < 0) {
         why = errors_text(&errs);
         log_errors(&errs);
@@ -784,7 +788,8 @@ static void reload(uint32_t token)
     memcpy(old_duid, P.duid, sizeof(old_duid));
     P.duid_len = duid_len;
     send_config(gen, text, len);
-    if (dk__ipc_send(P.ipc, DK_IPC_COMMIT, gen, NULL, 0, -1) < 0)
+    struct dk_ipc_reload rf = {flags};
+    if (dk__ipc_send(P.ipc, DK_IPC_COMMIT, gen, &rf, sizeof(rf), -1) < 0)
         dk__log_warn("%s: commit", __func__);
     int rc = wait_commit(gen, &why);
     if (rc <= 0) {
@@ -932,7 +937,7 @@ static void on_ipc(void)
         close(m.fd);
     switch (m.hdr.type) {
     case DK_IPC_RELOAD_REQ:
-        reload(m.hdr.id);
+        reload(m.hdr.id, dk__ipc_reload_flags(&m));
         break;
     case DK_IPC_SHUTDOWN_REQ:
         dk__log_warnx("%s: shutdown through the control socket", __func__);
@@ -948,7 +953,7 @@ static void on_signal(void)
     while (read(P.sigfd, &si, sizeof(si)) == sizeof(si)) {
         switch (si.ssi_signo) {
         case SIGHUP:
-            reload(0);
+            reload(0, 0);
             break;
         case SIGTERM:
         case SIGINT:
@@ -1099,9 +1104,10 @@ int main(int argc, char **argv)
         while (P.nqueued || P.queued_shutdown) {
             if (P.queued_shutdown)
                 stop(0);
-            uint32_t t = P.queued[0];
-            memmove(P.queued, P.queued + 1, --P.nqueued * sizeof(P.queued[0]));
-            reload(t);
+            uint32_t t = P.queued[0], f = P.queued_flags[0];
+            memmove(P.queued, P.queued + 1, (P.nqueued - 1) * sizeof(P.queued[0]));
+            memmove(P.queued_flags, P.queued_flags + 1, --P.nqueued * sizeof(P.queued[0]));
+            reload(t, f);
         }
         struct pollfd pfd[4] = {
             {.fd = P.sigfd, .events = POLLIN},

@@ -143,6 +143,23 @@ static struct dk__hinst *add_inst(struct dk_pipeline *p)
     return h;
 }
 
+/* During a reload: the state of the running pipeline's instance of the
+ * same built-in handler for a section with the same argument, or NULL. */
+static const void *previous_state(const struct dk_pipeline *p, const struct dk__hinst *h,
+                                  const struct dk_handler_api *api)
+{
+    const struct dk_pipeline *old = p->env.previous;
+    if (!old || h->dl || !h->argtext)
+        return NULL;
+    for (size_t i = 0; i < old->ninsts; i++) {
+        const struct dk__hinst *o = old->insts[i];
+        if (o->api == api && o->created && !o->dl && o->argtext &&
+            strcmp(o->argtext, h->argtext) == 0)
+            return o->state;
+    }
+    return NULL;
+}
+
 /* Creates an instance of api for section s (NULL for an always-on handler). */
 static int create_inst(struct dk_pipeline *p, struct dk__hinst *h, const struct dk_handler_api *api,
                        const struct dk_config_section *s, const struct dk_config_section *root,
@@ -171,11 +188,16 @@ static int create_inst(struct dk_pipeline *p, struct dk__hinst *h, const struct 
         h->args.values = h->values;
         h->args.nvalues = s->nsettings;
     }
+    if (s && !h->dl && s->has_arg && s->arg.text && !(h->argtext = strdup(s->arg.text)))
+        return DK_ENOMEM;
+    h->args.previous = previous_state(p, h, api);
+    h->args.force = p->env.force;
     if (!api->create)
         return 0;
     char err[256] = "";
     int rc = api->create(&h->args, &h->state, err, sizeof(err));
     h->args.errs = NULL;
+    h->args.previous = NULL;
     if (rc) {
         if (s && h->dl)
             dk__pipeline_error(errs, s->file, s->line, "plugin %s: %s", s->arg.text,
@@ -405,6 +427,7 @@ int dk_pipeline_new_env(const struct dk_config *cfg, const uint8_t *server_duid,
         if (root->children[i]->def->kind == DK_CFG_KIND_LISTENER)
             ret = build_listener(p, root->children[i]);
 out:
+    p->env.previous = NULL; /* it may go once this one is in use */
     if (ret) {
         if (ret == DK_ENOMEM)
             dk__pipeline_error(errs, dk_config_name(cfg), 0, "out of memory");
@@ -436,6 +459,7 @@ void dk_pipeline_free(struct dk_pipeline *p)
             h->api->destroy(h->state);
         dk__plugin_unload(h);
         free(h->values);
+        free(h->argtext);
         free(h);
     }
     free(p->insts);

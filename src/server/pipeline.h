@@ -100,6 +100,11 @@ struct dk_pipeline_env {
      * CLOCK_MONOTONIC. Tests pass their own. */
     uint64_t (*now_ms)(void *ctx);
     void *clock_ctx;
+    /* A reload: the pipeline in use, read (never changed) while the new one
+     * is built, so that handlers can compare (the static-csv guard), and
+     * whether the operator forced the reload. NULL/false at start-up. */
+    const struct dk_pipeline *previous;
+    bool force;
 };
 
 /* dk_pipeline_new() with an environment (env may be NULL). */

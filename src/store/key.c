@@ -73,21 +73,22 @@ bool dk_store_parse_uint(const char *s, size_t n, uint32_t max, uint32_t *out)
 
 struct idform {
     const char *name;
+    size_t len; /* of name */
     enum dk_store_kind kind;
     bool str;     /* the value is text, byte-exact */
     uint32_t sub; /* 0: none; else the largest enterprise number / type */
 };
 
 static const struct idform idforms[] = {
-    {"duid", DK_STORE_DUID, false, 0},
-    {"interface-id", DK_STORE_INTERFACE_ID, false, 0},
-    {"interface-id-str", DK_STORE_INTERFACE_ID, true, 0},
-    {"remote-id", DK_STORE_REMOTE_ID, false, UINT32_MAX},
-    {"remote-id-str", DK_STORE_REMOTE_ID, true, UINT32_MAX},
-    {"subscriber-id", DK_STORE_SUBSCRIBER_ID, false, 0},
-    {"subscriber-id-str", DK_STORE_SUBSCRIBER_ID, true, 0},
-    {"linklayer-id", DK_STORE_LINKLAYER_ID, false, UINT16_MAX},
-    {"linklayer-id-str", DK_STORE_LINKLAYER_ID, true, UINT16_MAX},
+    {"duid", sizeof("duid") - 1, DK_STORE_DUID, false, 0},
+    {"interface-id", sizeof("interface-id") - 1, DK_STORE_INTERFACE_ID, false, 0},
+    {"interface-id-str", sizeof("interface-id-str") - 1, DK_STORE_INTERFACE_ID, true, 0},
+    {"remote-id", sizeof("remote-id") - 1, DK_STORE_REMOTE_ID, false, UINT32_MAX},
+    {"remote-id-str", sizeof("remote-id-str") - 1, DK_STORE_REMOTE_ID, true, UINT32_MAX},
+    {"subscriber-id", sizeof("subscriber-id") - 1, DK_STORE_SUBSCRIBER_ID, false, 0},
+    {"subscriber-id-str", sizeof("subscriber-id-str") - 1, DK_STORE_SUBSCRIBER_ID, true, 0},
+    {"linklayer-id", sizeof("linklayer-id") - 1, DK_STORE_LINKLAYER_ID, false, UINT16_MAX},
+    {"linklayer-id-str", sizeof("linklayer-id-str") - 1, DK_STORE_LINKLAYER_ID, true, UINT16_MAX},
 };
 
 size_t dk_store_parse_id(const char *text, size_t n, uint8_t *out, size_t cap, const char **why)
@@ -100,7 +101,7 @@ size_t dk_store_parse_id(const char *text, size_t n, uint8_t *out, size_t cap, c
     size_t fl = (size_t)(colon - text);
     const struct idform *f = NULL;
     for (size_t i = 0; i < sizeof(idforms) / sizeof(idforms[0]); i++)
-        if (strlen(idforms[i].name) == fl && memcmp(idforms[i].name, text, fl) == 0)
+        if (idforms[i].len == fl && memcmp(idforms[i].name, text, fl) == 0)
             f = &idforms[i];
     if (!f) {
         *why = "unknown id form";

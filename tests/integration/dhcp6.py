@@ -125,7 +125,7 @@ def walk_options(b, where, depth, summary):
             if plen > 128 or pref > valid:
                 raise Bad(f"{what}: bad prefix length or lifetimes")
             summary.setdefault("prefixes", []).append(
-                socket.inet_ntop(socket.AF_INET6, body[9:25]) + f"/{plen}")
+                f"{socket.inet_ntop(socket.AF_INET6, body[9:25])}/{plen}")
             walk_options(body[25:], what, depth, summary)
         if code in (21, 24):
             walk_domain_list(body, what)

@@ -4,7 +4,8 @@
  * IA_PD/IAPREFIX and IA_NA/IAADDR checked field by field; lookup order and
  * relay options from the relay closest to the client; Renew of a changed
  * assignment; Confirm, Release, Decline; a bad file refusing the pipeline
- * with every bad row as file:line; Confirm against the link's prefixes.
+ * with every bad row as file:line; Confirm against the link's prefixes; the
+ * reload guard (max-removed-percent, forced reloads, keyed by file).
  * (static-lmdb: test_static_lmdb.c; static-sqlite: tests/unit/store and
  * tests/integration/static-sqlite.sh.)
  */
@@ -359,6 +360,154 @@ static void test_bad_file(void **state)
     fx_free(f);
 }
 
+/* ---- the reload guard */
+
+/* A CSV of the client's DUID row and ids duid:00:00..NN (from first to
+ * last - 1), each with its own address. */
+static void write_ids(const char *path, unsigned first, unsigned last, unsigned prefix_base)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fprintf(fp, "id,address,prefix\nduid:00:03:00:01:34:31:c4:3c:b2:f1,,2001:db8:%x::/56\n",
+            prefix_base);
+    for (unsigned i = first; i < last; i++)
+        fprintf(fp, "duid:00:00:%02x:%02x,2001:db8:1::%x,\n", i >> 8, i & 0xff, i + 1);
+    fclose(fp);
+}
+
+/* The pipeline a reload would build: conf, with old's pipeline in use. */
+static struct dk_pipeline *reload_with(struct fx *old, struct fx *logto, const char *conf,
+                                       bool force, struct dk_config_errors *errs)
+{
+    struct dk_config *cfg = fx_parse(conf, errs);
+    assert_non_null(cfg);
+    struct dk_pipeline_env env = {fx_log, logto, fx_clock, logto, old ? old->p : NULL, force};
+    struct dk_pipeline *p = NULL;
+    int rc = dk_pipeline_new_env(cfg, server_duid, sizeof(server_duid), &env, &p, errs);
+    dk_config_free(cfg);
+    if (rc)
+        assert_null(p);
+    return rc ? NULL : p;
+}
+
+static bool has_err(const struct dk_config_errors *errs, const char *s)
+{
+    char line[1024];
+    for (size_t i = 0; i < errs->n; i++) {
+        dk_config_error_format(&errs->v[i], line, sizeof(line));
+        if (strstr(line, s))
+            return true;
+    }
+    return false;
+}
+
+/* The client's prefix, as the pipeline answers a Solicit. */
+static void assert_serves(struct fx *f, const char *prefix)
+{
+    struct dk_bmsg *m = req_new(f, DK_MSG_SOLICIT);
+    req_ia(f, m, DK_OPT_IA_PD, 1);
+    const struct dk_opt *pd = find(fx_ask(f, m), DK_OPT_IA_PD);
+    assert_non_null(pd);
+    assert_prefix(pd, 0, prefix, 56, 604800, 2592000);
+}
+
+static void test_reload_guard(void **state)
+{
+    (void)state;
+    char conf[512], want[512];
+    struct dk_config_errors errs;
+    /* 101 rows in use: the client's and 100 others. */
+    write_ids(csv, 0, 100, 0x100);
+    snprintf(conf, sizeof(conf), "<static-csv %s/>\n", csv);
+    struct fx *old = fx_new(conf);
+    assert_true(fx_logged(old, "101 assignments loaded"));
+    struct fx logs = {0};
+
+    /* At start-up there is no table in use: no guard. */
+    write_ids(csv, 0, 10, 0x100);
+    struct fx *fresh = fx_new(conf);
+    fx_free(fresh);
+
+    /* 30 of 101 removed (29 %): accepted, and said. */
+    write_ids(csv, 30, 100, 0x200);
+    struct dk_pipeline *p = reload_with(old, &logs, conf, false, &errs);
+    assert_non_null(p);
+    assert_int_equal(errs.n, 0);
+    assert_true(fx_logged(&logs, "30 of the 101 assignments in use removed (29%), 71 rows now"));
+    dk_pipeline_free(p);
+    dk_config_errors_clear(&errs);
+
+    /* 31 removed (30.7 %, more than 30): refused, with the counts and how
+     * to force it; the old pipeline still answers. */
+    write_ids(csv, 31, 100, 0x200);
+    assert_null(reload_with(old, &logs, conf, false, &errs));
+    snprintf(want, sizeof(want),
+             "/test/dhcpd.conf:1: <static-csv %s>: the new file would remove 31 of the 101 "
+             "assignments in use (30%%, more than max-removed-percent 30; it has 70 rows): "
+             "refused, the running table stays; to load it anyway: ipv6-dhcpctl reload --force",
+             csv);
+    if (!has_err(&errs, want))
+        dk_config_errors_print(&errs, stderr);
+    assert_true(has_err(&errs, want));
+    dk_config_errors_clear(&errs);
+    assert_serves(old, "2001:db8:100::");
+
+    /* Forced: accepted, and logged as forced. */
+    p = reload_with(old, &logs, conf, true, &errs);
+    assert_non_null(p);
+    assert_true(fx_logged(&logs, "31 of the 101 assignments in use removed (30%), 70 rows now: "
+                                 "past max-removed-percent, forced"));
+    dk_pipeline_free(p);
+    dk_config_errors_clear(&errs);
+
+    /* Changed rows are not removed ones: the same ids, new prefix. */
+    write_ids(csv, 0, 100, 0x300);
+    p = reload_with(old, &logs, conf, false, &errs);
+    assert_non_null(p);
+    dk_pipeline_free(p);
+    dk_config_errors_clear(&errs);
+
+    /* The threshold is the new config's: 50 lets 31 % pass, 10 refuses 20 %. */
+    write_ids(csv, 31, 100, 0x200);
+    snprintf(conf, sizeof(conf), "<static-csv %s>\n max-removed-percent 50\n</static-csv>\n", csv);
+    p = reload_with(old, &logs, conf, false, &errs);
+    assert_non_null(p);
+    dk_pipeline_free(p);
+    dk_config_errors_clear(&errs);
+    write_ids(csv, 20, 100, 0x200);
+    snprintf(conf, sizeof(conf), "<static-csv %s>\n max-removed-percent 10\n</static-csv>\n", csv);
+    assert_null(reload_with(old, &logs, conf, false, &errs));
+    assert_true(has_err(&errs, "would remove 20 of the 101 assignments in use (19%, more than "
+                               "max-removed-percent 10; it has 81 rows)"));
+    dk_config_errors_clear(&errs);
+    /* 100: no guard, even for an empty file. */
+    write_csv("id,address,prefix\n");
+    snprintf(conf, sizeof(conf), "<static-csv %s>\n max-removed-percent 100\n</static-csv>\n", csv);
+    p = reload_with(old, &logs, conf, false, &errs);
+    assert_non_null(p);
+    dk_pipeline_free(p);
+    dk_config_errors_clear(&errs);
+
+    /* Another file is another table: nothing to compare with. */
+    char other[64];
+    snprintf(other, sizeof(other), "/tmp/dk-test-static2-XXXXXX");
+    int fd = mkstemp(other);
+    assert_true(fd >= 0);
+    close(fd);
+    write_ids(other, 0, 5, 0x200);
+    snprintf(conf, sizeof(conf), "<static-csv %s/>\n", other);
+    p = reload_with(old, &logs, conf, false, &errs);
+    unlink(other);
+    assert_non_null(p);
+    dk_pipeline_free(p);
+    dk_config_errors_clear(&errs);
+
+    assert_serves(old, "2001:db8:100::");
+    fx_free(old);
+    for (size_t i = 0; i < logs.nlog; i++)
+        free(logs.log[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_renew_changed),
         cmocka_unit_test(test_confirm_release_decline),
         cmocka_unit_test(test_confirm_link_prefixes),
+        cmocka_unit_test(test_reload_guard),
         cmocka_unit_test(test_bad_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
