@@ -24,7 +24,7 @@ if [ "${1:-}" = "--merge" ]; then
 fi
 target=${1:?usage: run-fuzzer.sh TARGET MINUTES | --merge TARGET}
 case $target in
-fuzz_decode | fuzz_roundtrip | fuzz_options | fuzz_config) ;;
+fuzz_decode | fuzz_roundtrip | fuzz_options | fuzz_config | fuzz_engine | fuzz_csv | fuzz_control) ;;
 *) echo "run-fuzzer.sh: unknown target $target" >&2; exit 2 ;;
 esac
 
