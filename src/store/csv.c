@@ -131,8 +131,10 @@ static int read_record(struct reader *r, unsigned *line)
 
 static bool field_is(const struct reader *r, size_t i, const char *name)
 {
-    const char *s = r->buf + r->off[i];
     size_t n = r->len[i];
+    if (n == 0) /* and r->buf is still NULL when no field had an octet */
+        return false;
+    const char *s = r->buf + r->off[i];
     while (n && (*s == ' ' || *s == '\t'))
         s++, n--;
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
