@@ -165,9 +165,9 @@ static const struct allow sanitizer_refused[] = {
 #endif
 
 #ifdef DK_HAVE_VALGRIND
-/* Valgrind's core runs inside the filtered process and makes its own calls
- * (its scheduler, signal delivery, reading debug information). Only
- * allowed when RUNNING_ON_VALGRIND. */
+/* Valgrind's core runs inside the filtered process and makes its own calls;
+ * without this one the engine dies as it starts under valgrind
+ * (scripts/valgrind-check.sh). Only when RUNNING_ON_VALGRIND. */
 static const struct allow valgrind_allowed[] = {
     {"rt_sigtimedwait", "valgrind polls for pending signals between guest instructions"},
 };
