@@ -34,7 +34,7 @@ enum dk_field_kind {
     DK_F_IPV6_LIST,
     DK_F_DOMAIN,       /* exactly one RFC 1035 name */
     DK_F_DOMAIN_LIST,  /* RFC 8415 §10: a list of RFC 1035 names */
-    DK_F_FQDN,         /* RFC 4704 §4.2: one name, possibly partial (no root label) */
+    DK_F_FQDN,         /* RFC 4704 §4.2: one name, possibly partial (no root label) or empty */
     DK_F_DATA_LIST,    /* 16-bit length + data items (RFC 8415 §21.15, §21.16) */
     DK_F_RADIUS_ATTRS, /* RFC 7037: RADIUS type, length, value attributes */
     DK_F_OPTIONS,      /* DHCPv6 options, decoded as children */

@@ -11,7 +11,6 @@
  * everything; members of control-socket-readonly-group may only read
  * (help, stats, stats-json, version, quit); anyone else is turned away.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -21,12 +20,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctlline.h"
 #include "engine.h"
 #include "listeners.h"
 #include "log.h"
 
 #define MAX_CONNS  32
-#define MAX_LINE   256
+#define MAX_LINE   DK_CTL_MAX_LINE
 #define IDLE_SECS  60
 #define MAX_OUTPUT (16u << 20)
 
@@ -277,28 +277,18 @@ static void command(struct dk_engine *e, struct dk_ctl_conn *c, char *cmd)
 static void run_lines(struct dk_engine *e, struct dk_ctl_conn *c)
 {
     while (!c->waiting && !c->closing) {
-        char *nl = memchr(c->in, '\n', c->inlen);
-        if (!nl) {
-            if (c->inlen >= MAX_LINE) { /* no command is that long */
-                out_line(c, "UNKNOWN");
-                c->closing = true;
-            }
-            return;
-        }
-        size_t len = (size_t)(nl - c->in);
         char cmd[MAX_LINE + 1];
-        size_t o = 0;
-        for (size_t i = 0; i < len && o < MAX_LINE; i++) {
-            unsigned char ch = (unsigned char)c->in[i];
-            if (!isspace(ch))
-                cmd[o++] = (char)tolower(ch);
+        size_t len;
+        int rc = dk__ctl_next_line(c->in, &c->inlen, cmd, &len);
+        if (rc < 0) { /* no command is that long */
+            out_line(c, "UNKNOWN");
+            c->closing = true;
         }
-        cmd[o] = '\0';
-        memmove(c->in, nl + 1, c->inlen - len - 1);
-        c->inlen -= len + 1;
-        if (o == 0)
+        if (rc <= 0)
+            return;
+        if (cmd[0] == '\0')
             continue;
-        if (o > 0 && len < MAX_LINE) {
+        if (len < MAX_LINE) {
             char shown[80];
             dk__log_debug("%s: control command '%s'", __func__,
                           dk__escape(cmd, strlen(cmd), shown, sizeof(shown)));

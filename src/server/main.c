@@ -36,6 +36,7 @@
 #include "netlink.h"
 #include "pipeline.h"
 #include "privdrop.h"
+#include "sandbox.h"
 
 #define EX_USAGE_ 64
 
@@ -590,7 +591,20 @@ static noreturn void engine_exec(int ipc, int logfd)
     for (int i = 0; i < P.verbosity && i < 8; i++)
         strcat(vflag, "v");
     char *argv[] = {"ipv6-dhcpd", vflag, NULL};
-    execv("/proc/self/exe", argv);
+    const char *exe = "/proc/self/exe";
+#ifdef DK_HAVE_VALGRIND
+    /* Under valgrind (scripts/valgrind-check.sh) /proc/self/exe is
+     * valgrind's tool; valgrind's readlink of it names our program. */
+    char path[4096];
+    if (RUNNING_ON_VALGRIND) {
+        ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+        if (n > 0) {
+            path[n] = '\0';
+            exe = path;
+        }
+    }
+#endif
+    execv(exe, argv);
     dk__log(DK_LOG_CRITICAL, "engine: exec: %s", strerror(errno));
     _exit(1);
 }

@@ -165,6 +165,15 @@ static const struct allow sanitizer_refused[] = {
 };
 #endif
 
+#ifdef DK_HAVE_VALGRIND
+/* Valgrind's core runs inside the filtered process and makes its own calls;
+ * without this one the engine dies as it starts under valgrind
+ * (scripts/valgrind-check.sh). Only when RUNNING_ON_VALGRIND. */
+static const struct allow valgrind_allowed[] = {
+    {"rt_sigtimedwait", "valgrind polls for pending signals between guest instructions"},
+};
+#endif
+
 /* A trapped call: say which, then die by SIGSYS as a kill action would.
  * dk__log formats on the stack and sends one datagram (no locks, no
  * malloc); the process ends right after. */
@@ -218,6 +227,11 @@ int dk__sandbox_enter(char *err, size_t errlen)
     if (rc == 0)
         rc = add(ctx, SCMP_ACT_ERRNO(EPERM), sanitizer_refused,
                  sizeof(sanitizer_refused) / sizeof(sanitizer_refused[0]));
+#endif
+#ifdef DK_HAVE_VALGRIND
+    if (rc == 0 && RUNNING_ON_VALGRIND)
+        rc = add(ctx, SCMP_ACT_ALLOW, valgrind_allowed,
+                 sizeof(valgrind_allowed) / sizeof(valgrind_allowed[0]));
 #endif
     /* Threads started later inherit the filter; there are none yet. */
     if (rc == 0)

@@ -172,6 +172,10 @@ static int check_rest(struct ctx *c, const struct work *w, size_t off, const str
     case DK_F_FQDN: {
         size_t used;
         bool complete;
+        /* RFC 4704 §4.2: a client may leave the name empty for the server
+         * to choose one. */
+        if (f->kind == DK_F_FQDN && v->n == 0)
+            return 0;
         if (dk_domain_measure(v->p, v->n, f->kind == DK_F_FQDN, &used, &complete) || used != v->n)
             return fail(c, w, off, o, DK_EDOMAIN,
                         "invalid domain name (labels up to 63 octets, names "

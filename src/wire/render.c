@@ -156,9 +156,11 @@ static void put_bytes(struct out *o, const uint8_t *p, size_t n)
 static void put_domain(struct out *o, const uint8_t *p, size_t n, size_t *used)
 {
     char text[DK_DOMAIN_TEXT_MAX];
-    int r = dk_domain_to_text(p, n, text);
+    int r = n ? dk_domain_to_text(p, n, text) : 0;
     *used = r > 0 ? (size_t)r : n; /* decoded trees are checked; never loop */
-    if (r <= 0)
+    if (n == 0)
+        text[0] = '\0'; /* an empty Client FQDN name (RFC 4704 §4.2) */
+    else if (r <= 0)
         strcpy(text, "?");
     if (o->json)
         put_cstr(o, text);

@@ -260,6 +260,14 @@ static void test_header_and_file(void **state)
     assert_int_equal(e.n, 1);
     assert_true(strstr(e.v[0].message, "cannot open"));
     dk_config_errors_clear(&e);
+    /* A file that starts with an empty line has no header (its empty field
+     * was compared with a NULL buffer: undefined behaviour, found by
+     * fuzz_csv). */
+    static const char g[] = "\nid,address,prefix\n";
+    assert_int_equal(load(g, strlen(g), 0, &s, &e, &k, &st), DK_EINVAL);
+    assert_true(has_error(&e, 1, "the header must name the columns id, address and prefix"));
+    dk_config_errors_clear(&e);
+    dk_config_errors_clear(&k);
     /* An empty table is fine. */
     s = load_ok("id,address,prefix\r\n");
     struct dk_assignment a;

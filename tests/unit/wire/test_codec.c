@@ -253,7 +253,7 @@ static int expected_truncated(const struct dk_optdef *def, const uint8_t *body, 
     case DK_F_DOMAIN:
         return DK_EDOMAIN;
     case DK_F_FQDN:
-        return rk > 0 && name_boundary(rest, rn, rk, true) ? 0 : DK_EDOMAIN;
+        return name_boundary(rest, rn, rk, true) ? 0 : DK_EDOMAIN; /* empty: RFC 4704 */
     case DK_F_DOMAIN_LIST:
         return name_boundary(rest, rn, rk, false) ? 0 : DK_EDOMAIN;
     case DK_F_DATA_LIST:

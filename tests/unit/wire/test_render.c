@@ -9,6 +9,7 @@
 
 #include <dhcpkit/message.h>
 #include <dhcpkit/render.h>
+#include <dhcpkit/validate.h>
 
 #include "jsoncheck.h"
 
@@ -279,6 +280,22 @@ static void full_buffers(void **state)
     assert_int_equal(dk_duid_to_json(&w, m->opts[0].v[0].p, m->opts[0].v[0].n), DK_ENOSPC);
 }
 
+/* RFC 4704 §4.2: a client may send an empty name for the server to choose
+ * one. Such a Solicit decodes and validates (it was refused as malformed,
+ * found by tests/integration/hostile.sh), and renders as an empty name. */
+static void empty_client_fqdn(void **state)
+{
+    (void)state;
+    const struct dk_msg *m = decode_hex("01 f350d6"
+                                        "0001 000a 0003 0001 001122334455"
+                                        "0008 0002 0000"
+                                        "0027 0001 01");
+    struct dk_diag d;
+    assert_int_equal(dk_msg_validate(m, &d), 0);
+    assert_non_null(strstr(json(m), "\"flags\": 1, \"domain_name\": \"\"}"));
+    assert_non_null(strstr(text(m), "CLIENT_FQDN(flags=1 domain_name=)"));
+}
+
 static void hand_built_trees(void **state)
 {
     (void)state;
@@ -310,6 +327,7 @@ int main(void)
         cmocka_unit_test(every_octet_in_a_string),
         cmocka_unit_test(duid_to_json),
         cmocka_unit_test(full_buffers),
+        cmocka_unit_test(empty_client_fqdn),
         cmocka_unit_test(hand_built_trees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
