@@ -6,7 +6,8 @@
 # with the assignments the tool wrote (--write-csv for static-csv,
 # --write-kea for Kea's host reservations): every client must be served
 # with exactly its row's address and prefix (--check-assignments), with no
-# loss. Then an avalanche of 2,000 clients must be served in full, and the
+# loss (the rates are modest and answers may take up to 10 s, so that a
+# busy CI machine or a sanitizer build does not lose any). Then an avalanche of 2,000 clients must be served in full, and the
 # null-server mode must run. This is the CI test of the benchmark tool; the
 # figures themselves come from bench/kea-compare.sh.
 #
@@ -69,12 +70,12 @@ check "ipv6-dhcpd starts" start_server srv "$T/srv.conf"
 check "it loaded every row" wait_log "$((N + AV)) assignments loaded, 0 bad rows skipped"
 
 # shellcheck disable=SC2086
-run ours-direct -i "$C0" -c $N $DIRECT -r 1000 --check-assignments sarr
+run ours-direct -i "$C0" -c $N $DIRECT -r 500 -t 10 --check-assignments sarr
 check "ours, direct: exit 0" rc0 ours-direct
 check "ours, direct SARR: $N clients, each with its row, no loss" \
     served_all "$T/ours-direct.json" sarr $N
 # shellcheck disable=SC2086
-run ours-relayed -c 1000 $RELAYED -r 1000 --check-assignments sarr rapid mix
+run ours-relayed -c 1000 $RELAYED -r 500 -t 10 --check-assignments sarr rapid mix
 check "ours, relayed: exit 0" rc0 ours-relayed
 check "ours, relayed SARR: 1000 clients, each with its row, no loss" \
     served_all "$T/ours-relayed.json" sarr 1000
@@ -92,7 +93,7 @@ check "ours, avalanche: the time until all were served is reported" \
 stop_server
 
 # --- the null server: the tool answers its own load ---
-run null -c 1000 --relay ::1 --relay-port 10547 --server ::1 --port 10548 --null-server \
+run null -c 1000 -t 10 --relay ::1 --relay-port 10547 --server ::1 --port 10548 --null-server \
     sarr rapid
 check "null server: exit 0" rc0 null
 check "null server: SARR exchanges all answered" served_all "$T/null.json" sarr 1000
@@ -134,15 +135,15 @@ kea_up() {
 }
 check "kea-dhcp6 starts with the $((N + AV)) reservations" kea_up
 # shellcheck disable=SC2086
-run kea-direct -i "$C0" -c $N $DIRECT -r 500 --check-assignments sarr
+run kea-direct -i "$C0" -c $N $DIRECT -r 200 -t 10 --check-assignments sarr
 check "kea, direct SARR: $N clients, each with its reservation, no loss" \
     served_all "$T/kea-direct.json" sarr $N
 # shellcheck disable=SC2086
-run kea-relayed -c 1000 $RELAYED -r 500 --check-assignments sarr rapid
+run kea-relayed -c $N $RELAYED -r 200 -t 10 --check-assignments sarr rapid
 check "kea, relayed SARR (Remote-ID reservations): each with its reservation, no loss" \
-    served_all "$T/kea-relayed.json" sarr 1000
+    served_all "$T/kea-relayed.json" sarr $N
 check "kea, relayed rapid commit: each with its reservation, no loss" \
-    served_all "$T/kea-relayed.json" rapid 1000
+    served_all "$T/kea-relayed.json" rapid $N
 kill "$KEA" 2>/dev/null
 # The log is Kea's, not ours: the sanitizer check of finish does not apply.
 rm -f "$T/srv.log"
