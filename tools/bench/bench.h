@@ -47,24 +47,24 @@ struct bk_conf {
     uint16_t server_port;
     /* Relayed: every message in a Relay-forward from ONE address and port. */
     bool relayed;
-    struct in6_addr relay;     /* bound, source of every Relay-forward */
-    uint16_t relay_port;       /* 547 unless told */
-    struct in6_addr link;      /* link-address of the Relay-forward */
-    uint32_t remote_en;        /* enterprise number of the Remote-ID (RFC 4649) */
-    bool interface_id;         /* an Interface-ID per client, "bench-I" */
+    struct in6_addr relay; /* bound, source of every Relay-forward */
+    uint16_t relay_port;   /* 547 unless told */
+    struct in6_addr link;  /* link-address of the Relay-forward */
+    uint32_t remote_en;    /* enterprise number of the Remote-ID (RFC 4649) */
+    bool interface_id;     /* an Interface-ID per client, "bench-I" */
     /* What the CSV assigns: address na_base + i + 1; prefix i of length
      * pd_len inside pd_base/pd_base_len. */
     struct in6_addr na_base, pd_base;
     uint8_t pd_base_len, pd_len;
     bool check_assignments; /* replies must carry exactly the CSV's lease */
     /* Pacing. */
-    double rate;     /* exchanges started per second; 0: as fast as the window allows */
-    uint64_t count;  /* exchanges per phase (0: one per client) */
-    unsigned window; /* exchanges in flight at most when rate is 0 */
-    double timeout;  /* an exchange without its answer after this is lost */
-    unsigned renew_pct;      /* mix: share of bound clients that renew (others release) */
+    double rate;        /* exchanges started per second; 0: as fast as the window allows */
+    uint64_t count;     /* exchanges per phase (0: one per client) */
+    unsigned window;    /* exchanges in flight at most when rate is 0 */
+    double timeout;     /* an exchange without its answer after this is lost */
+    unsigned renew_pct; /* mix: share of bound clients that renew (others release) */
     double avalanche_timeout;
-    double sol_max_rt;       /* RFC 8415 §7.6 SOL_MAX_RT, 3600 s */
+    double sol_max_rt; /* RFC 8415 §7.6 SOL_MAX_RT, 3600 s */
     /* The null server: a thread answering every datagram with itself. */
     bool null_server;
     int null_cpu;
@@ -128,7 +128,7 @@ struct bk_reply {
     uint32_t client;
     const uint8_t *server_id; /* borrows the packet */
     size_t server_id_len;
-    int status;   /* top-level Status Code, or -1 */
+    int status; /* top-level Status Code, or -1 */
     bool rapid_commit;
     bool has_addr, has_prefix;
     struct in6_addr addr, prefix;

@@ -57,7 +57,8 @@ int64_t bk_duid_index(const struct bk_conf *c, const uint8_t *duid, size_t len)
     bk_duid(c, 0, want);
     if (memcmp(duid, want, 6) != 0)
         return -1;
-    uint32_t i = (uint32_t)duid[6] << 24 | (uint32_t)duid[7] << 16 | (uint32_t)duid[8] << 8 | duid[9];
+    uint32_t i =
+        (uint32_t)duid[6] << 24 | (uint32_t)duid[7] << 16 | (uint32_t)duid[8] << 8 | duid[9];
     return i < c->clients ? (int64_t)i : -1;
 }
 

@@ -21,14 +21,16 @@ static void usage(FILE *f)
           "  -i, --interface IF     direct: send to ff02::1:2 on IF\n"
           "  -s, --server ADDR      send to ADDR (unicast) instead\n"
           "      --port P           the server's port (547)\n"
-          "      --relay ADDR       relayed: Relay-forward from ADDR, port 547, Remote-ID per client\n"
+          "      --relay ADDR       relayed: Relay-forward from ADDR, port 547, Remote-ID per "
+          "client\n"
           "      --relay-port P     the relay's port (547)\n"
           "      --link-address A   link-address of the Relay-forward (default: --relay)\n"
           "      --remote-id-en EN  enterprise number of the Remote-ID (9)\n"
           "      --interface-id     an Interface-ID per client too\n"
           "      --ia-na, --ia-pd   the IAs to ask for (default: both)\n"
           "      --na-base ADDR     client i's row: address ADDR + i + 1 (2001:db8:1::)\n"
-          "      --pd-base P/LEN    client i's row: prefix i of --pd-len in P/LEN (2001:db8:8000::/33)\n"
+          "      --pd-base P/LEN    client i's row: prefix i of --pd-len in P/LEN "
+          "(2001:db8:8000::/33)\n"
           "      --pd-len LEN       (56)\n"
           "      --seed N           0..255, part of every DUID and Remote-ID (0)\n"
           "      --write-csv FILE   write the static-csv table of the clients and go on\n"
@@ -79,12 +81,31 @@ static bool prefix(const char *s, struct in6_addr *a, uint8_t *len)
 }
 
 enum {
-    O_PORT = 256, O_RELAY, O_RELAY_PORT, O_LINK, O_EN, O_IFID, O_NA, O_PD, O_NA_BASE, O_PD_BASE,
-    O_PD_LEN, O_SEED, O_CSV, O_KEA, O_CHECK, O_RENEW, O_AV_TIMEOUT, O_SOL_MAX_RT, O_NULL,
-    O_NULL_CPU, O_HELP,
+    O_PORT = 256,
+    O_RELAY,
+    O_RELAY_PORT,
+    O_LINK,
+    O_EN,
+    O_IFID,
+    O_NA,
+    O_PD,
+    O_NA_BASE,
+    O_PD_BASE,
+    O_PD_LEN,
+    O_SEED,
+    O_CSV,
+    O_KEA,
+    O_CHECK,
+    O_RENEW,
+    O_AV_TIMEOUT,
+    O_SOL_MAX_RT,
+    O_NULL,
+    O_NULL_CPU,
+    O_HELP,
 };
 
-static int write_file(const char *path, const struct bk_conf *c, int (*fn)(const struct bk_conf *, FILE *))
+static int write_file(const char *path, const struct bk_conf *c,
+                      int (*fn)(const struct bk_conf *, FILE *))
 {
     FILE *f = fopen(path, "w");
     if (!f || fn(c, f) < 0 || fclose(f) != 0) {
@@ -97,21 +118,36 @@ static int write_file(const char *path, const struct bk_conf *c, int (*fn)(const
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"clients", 1, NULL, 'c'},     {"rate", 1, NULL, 'r'},
-        {"count", 1, NULL, 'n'},       {"window", 1, NULL, 'w'},
-        {"timeout", 1, NULL, 't'},     {"interface", 1, NULL, 'i'},
-        {"server", 1, NULL, 's'},      {"quiet", 0, NULL, 'q'},
-        {"port", 1, NULL, O_PORT},     {"relay", 1, NULL, O_RELAY},
-        {"relay-port", 1, NULL, O_RELAY_PORT}, {"link-address", 1, NULL, O_LINK},
-        {"remote-id-en", 1, NULL, O_EN}, {"interface-id", 0, NULL, O_IFID},
-        {"ia-na", 0, NULL, O_NA},      {"ia-pd", 0, NULL, O_PD},
-        {"na-base", 1, NULL, O_NA_BASE}, {"pd-base", 1, NULL, O_PD_BASE},
-        {"pd-len", 1, NULL, O_PD_LEN}, {"seed", 1, NULL, O_SEED},
-        {"write-csv", 1, NULL, O_CSV}, {"write-kea", 1, NULL, O_KEA},
-        {"check-assignments", 0, NULL, O_CHECK}, {"renew-pct", 1, NULL, O_RENEW},
-        {"avalanche-timeout", 1, NULL, O_AV_TIMEOUT}, {"sol-max-rt", 1, NULL, O_SOL_MAX_RT},
-        {"null-server", 0, NULL, O_NULL}, {"null-cpu", 1, NULL, O_NULL_CPU},
-        {"help", 0, NULL, O_HELP},     {NULL, 0, NULL, 0},
+        {"clients", 1, NULL, 'c'},
+        {"rate", 1, NULL, 'r'},
+        {"count", 1, NULL, 'n'},
+        {"window", 1, NULL, 'w'},
+        {"timeout", 1, NULL, 't'},
+        {"interface", 1, NULL, 'i'},
+        {"server", 1, NULL, 's'},
+        {"quiet", 0, NULL, 'q'},
+        {"port", 1, NULL, O_PORT},
+        {"relay", 1, NULL, O_RELAY},
+        {"relay-port", 1, NULL, O_RELAY_PORT},
+        {"link-address", 1, NULL, O_LINK},
+        {"remote-id-en", 1, NULL, O_EN},
+        {"interface-id", 0, NULL, O_IFID},
+        {"ia-na", 0, NULL, O_NA},
+        {"ia-pd", 0, NULL, O_PD},
+        {"na-base", 1, NULL, O_NA_BASE},
+        {"pd-base", 1, NULL, O_PD_BASE},
+        {"pd-len", 1, NULL, O_PD_LEN},
+        {"seed", 1, NULL, O_SEED},
+        {"write-csv", 1, NULL, O_CSV},
+        {"write-kea", 1, NULL, O_KEA},
+        {"check-assignments", 0, NULL, O_CHECK},
+        {"renew-pct", 1, NULL, O_RENEW},
+        {"avalanche-timeout", 1, NULL, O_AV_TIMEOUT},
+        {"sol-max-rt", 1, NULL, O_SOL_MAX_RT},
+        {"null-server", 0, NULL, O_NULL},
+        {"null-cpu", 1, NULL, O_NULL_CPU},
+        {"help", 0, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
     };
     struct bk_conf c;
     bk_conf_defaults(&c);

@@ -442,8 +442,7 @@ static void expire(struct bk_run *run, double now)
             continue;
         if (!run->retransmit) {
             run->res->lost++;
-            end(run, t.client, cl->state == ST_RENEW ? ST_BOUND : ST_IDLE, now,
-                "no answer");
+            end(run, t.client, cl->state == ST_RENEW ? ST_BOUND : ST_IDLE, now, "no answer");
             continue;
         }
         if (cl->state == ST_REQUEST && cl->tries >= REQ_MAX_RC) {

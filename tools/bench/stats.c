@@ -62,8 +62,8 @@ void bk_result_print(const struct bk_conf *c, struct bk_result *r, FILE *f)
             c->ia_na ? "true" : "false", c->ia_pd ? "true" : "false",
             c->null_server ? "true" : "false", r->rate, (unsigned long long)r->offered,
             (unsigned long long)r->done, per_s, loss, (unsigned long long)r->lost,
-            (unsigned long long)r->failed, (unsigned long long)r->wrong, p50 / 1000.0,
-            p99 / 1000.0, mx / 1000.0, r->duration_s, (unsigned long long)r->sent,
+            (unsigned long long)r->failed, (unsigned long long)r->wrong, p50 / 1000.0, p99 / 1000.0,
+            mx / 1000.0, r->duration_s, (unsigned long long)r->sent,
             (unsigned long long)r->received, (unsigned long long)r->unmatched,
             (unsigned long long)r->retransmissions, (unsigned long long)r->send_errors);
     if (r->all_served_s != 0)

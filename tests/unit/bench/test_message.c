@@ -92,8 +92,14 @@ static void test_direct_request(void **state)
     (void)state;
     c.relayed = false;
     static const uint8_t sid[] = {0, 3, 0, 1, 2, 0, 0, 0, 0, 1};
-    struct bk_req r = {.type = DK_MSG_REQUEST, .xid = 7, .client = 3, .elapsed = 150,
-                       .server_id = sid, .server_id_len = sizeof(sid), .has_lease = true, .plen = 56};
+    struct bk_req r = {.type = DK_MSG_REQUEST,
+                       .xid = 7,
+                       .client = 3,
+                       .elapsed = 150,
+                       .server_id = sid,
+                       .server_id_len = sizeof(sid),
+                       .has_lease = true,
+                       .plen = 56};
     bk_address(&c, 3, &r.addr);
     bk_prefix(&c, 3, &r.prefix);
     size_t len = bk_build(&c, &r, wire, sizeof(wire));
@@ -216,7 +222,8 @@ static void test_judge(void **state)
     c.check_assignments = true;
     int p;
     /* Client 5's row: 2001:db8:1::6 and 2001:db8:8000:500::/56. */
-    struct ans a = {DK_MSG_ADVERTISE, 0xabcdef, 5, "2001:db8:1::6", "2001:db8:8000:500::", 0, false};
+    struct ans a = {DK_MSG_ADVERTISE,      0xabcdef, 5,    "2001:db8:1::6",
+                    "2001:db8:8000:500::", 0,        false};
     assert_null(judge(&a, 0xabcdef, &p));
     assert_int_equal(p, BK_PARSE_OK);
     assert_string_equal(judge(&a, 0xabcdee, &p), "an answer with another transaction id");
