@@ -6,7 +6,7 @@ PKGS="build-essential meson ninja-build pkg-config clang libclang-rt-14-dev llvm
       libcmocka-dev libpcap-dev gcovr tshark jq python3 xxd
       iproute2 procps util-linux isc-dhcp-client isc-dhcp-relay dhcpcd-base wide-dhcpv6-client
       libsqlite3-dev sqlite3 liblmdb-dev lmdb-utils dibbler-relay libseccomp-dev
-      kea-dhcp6-server"
+      kea-dhcp6-server kea-admin valgrind"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
