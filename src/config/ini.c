@@ -649,6 +649,7 @@ static const struct handler handlers[] = {
     {"copysubscriberid", "copy-subscriber-id", km_none, false},
     {"copylinklayerid", "copy-linklayer-id", km_none, false},
     {"dumprequests", "dump-requests", km_none, false},
+    {"lookingglass", "looking-glass", km_none, false},
     {"unansweredia", "unanswered-ia", km_none, false},
     {"unanswerediapd", "unanswered-iapd", km_none, false},
     {"csvbasedfixedassignment", "static-csv", km_none, true},

@@ -30,6 +30,7 @@ static const struct dk_handler_api *const builtin[] = {
     &dk__h_static_csv,
     &dk__h_static_sqlite,
     &dk__h_static_lmdb,
+    &dk__h_looking_glass,
 };
 
 const struct dk_handler_api *dk__builtin_find(const char *section)
