@@ -1,0 +1,188 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The looking glass end to end: ISC dhclient -6 -P behind dibbler-relay,
+# which adds Remote-ID 3561:"CUST1", gets the /56 of its static-csv row from
+# a server whose <looking-glass> records every transaction; requests with
+# hostile strings (<script>, "onerror=, </textarea>, invalid UTF-8) in the
+# DUID, vendor class, user class, FQDN, Interface-ID, Subscriber-ID and
+# Remote-ID are sent by ipv6-dhcp-probe as a relay. Then
+# ipv6-dhcp-looking-glass serves the database and Debian's chromium, driven
+# by playwright-core (npm ci from the committed lock file), finds the client
+# by Remote-ID, sees its prefix, and renders every hostile string as text:
+# any dialog, console error or page error fails the test (browser.mjs).
+#
+#  cli: c1 fe80::2 ---- relay: r0 fe80::1, 2001:db8:2::1/64
+#                       relay: r1 2001:db8:ff::2/64 ---- srv: s1 2001:db8:ff::1/64
+#  cli: c0 fe80::2, 2001:db8:1::2/64 ------------------- srv: s0 fe80::1, 2001:db8:1::1/64
+. "$(dirname "$0")/lib.sh"
+: "${IPV6_DHCP_PROBE:?IPV6_DHCP_PROBE must name ipv6-dhcp-probe}"
+: "${IPV6_DHCP_LOOKING_GLASS:?IPV6_DHCP_LOOKING_GLASS must name ipv6-dhcp-looking-glass}"
+need_root_netns
+need dhclient dibbler-relay chromium node npm
+
+S1="s1$ID"
+C1="c1$ID"
+R0="r0$ID"
+R1="r1$ID"
+netns srv
+netns cli
+netns relay
+link srv "$S0" cli "$C0"
+link relay "$R0" cli "$C1"
+link srv "$S1" relay "$R1"
+addr srv "$S0" fe80::1/64
+addr srv "$S0" 2001:db8:1::1/64
+addr cli "$C0" fe80::2/64
+addr cli "$C0" 2001:db8:1::2/64
+addr relay "$R0" fe80::1/64
+addr relay "$R0" 2001:db8:2::1/64
+addr cli "$C1" fe80::2/64
+addr srv "$S1" fe80::1/64
+addr srv "$S1" 2001:db8:ff::1/64
+addr relay "$R1" fe80::2/64
+addr relay "$R1" 2001:db8:ff::2/64
+
+# The npm packages, from the lock file, while the network is set up.
+mkdir -p "$T/node"
+cp "$HERE/looking-glass/package.json" "$HERE/looking-glass/package-lock.json" \
+    "$HERE/looking-glass/browser.mjs" "$T/node/"
+(cd "$T/node" && npm ci --no-audit --no-fund --loglevel=error >"$T/npm.log" 2>&1) &
+NPM=$!
+
+chmod 755 "$T"
+mkdir -m 777 "$T/lg"
+printf 'id,address,prefix\nremote-id-str:3561:CUST1,,2001:db8:c57:100::/56\n' >"$T/assign.csv"
+chmod 644 "$T/assign.csv"
+write_conf "$T/srv.conf" <<EOF
+<listen-interface $S0/>
+<listen-unicast 2001:db8:ff::1/>
+<looking-glass $T/lg/srv-a.db>
+    keep 20
+    max-age 7d
+    queue 65536
+    server-name srv-a
+</looking-glass>
+<static-csv $T/assign.csv/>
+EOF
+check "the server starts" start_server srv "$T/srv.conf"
+
+# dibbler-relay, in a private mount namespace with its files in $T/dibbler.
+mkdir -p "$T/dibbler/etc" "$T/dibbler/lib" "$T/dibbler/log"
+cat >"$T/dibbler/etc/relay.conf" <<EOF
+log-level 8
+log-mode short
+option remote-id 3561-0x4355535431
+iface "$R0" {
+    client multicast yes
+    interface-id 5555
+}
+iface "$R1" {
+    server unicast 2001:db8:ff::1
+}
+EOF
+ip netns exec "dk$ID-relay" unshare -m sh -c '
+    mount --bind "$0/etc" /etc/dibbler
+    mount --bind "$0/lib" /var/lib/dibbler
+    mount --bind "$0/log" /var/log/dibbler 2>/dev/null
+    exec dibbler-relay run' "$T/dibbler" >"$T/relay.log" 2>&1 &
+PIDS="$PIDS $!"
+sleep 1
+
+mkdir -m 1777 "$T/env"
+printf '#!/bin/sh\nenv | sort > "%s/env/$(date +%%s%%N).${reason:-none}"\n' "$T" >"$T/hook.sh"
+chmod 755 "$T/hook.sh"
+( run_client cli dhclient -6 -P -d -v -cf /dev/null -lf "$T/dhclient.leases" \
+    -pf /run/dhclient/c.pid -sf "$T/hook.sh" "$C1" ) >"$T/dhclient.log" 2>&1 &
+PIDS="$PIDS $!"
+bound() { grep -rqx "new_ip6_prefix=2001:db8:c57:100::/56" "$T/env" 2>/dev/null; }
+wait_bound() {
+    for _ in $(seq 150); do
+        bound && return 0
+        sleep 0.1
+    done
+    return 1
+}
+check "dhclient -6 -P behind dibbler-relay gets the Remote-ID row's /56" wait_bound
+
+# Hostile strings, sent by the probe as a relay on c0.
+hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+XSS='<script>alert(1)</script>"onerror=alert(2)</textarea><img src=x onerror=alert(3)>'
+# DUID-EN 3561 with the hostile text as its identifier; invalid UTF-8 too.
+DUID="0002$(printf '%08x' 3561)$(hex "$XSS")fffe"
+# Vendor class 3561 [XSS]; user class [XSS, ff fe].
+len16() { printf '%04x' "$(($(printf '%s' "$1" | wc -c) / 2))"; }
+XH=$(hex "$XSS")
+VC="$(printf '%08x' 3561)$(len16 "$XH")$XH"
+UC="$(len16 "$XH")${XH}0002fffe"
+# Client FQDN: flags 0, one label '<b>"onerror=x</textarea>' and one of invalid UTF-8.
+L1=$(hex '<b>"onerror=x</textarea>')
+FQDN="00$(printf '%02x' $(($(printf '%s' "$L1" | wc -c) / 2)))${L1}02fffe00"
+in_ns cli "$IPV6_DHCP_PROBE" -i "$C0" --timeout 5 --relay 2001:db8:3::1 \
+    --remote-id "3561:$(hex '<img src=x onerror=alert(4)>')" \
+    --interface-id-str '"onerror=alert(5)</textarea>' \
+    --subscriber-id "$(hex '<script>alert(6)</script>')fffe" \
+    --duid "$DUID" --option "16:$VC" --option "15:$UC" --option "39:$FQDN" \
+    --ia-pd 1 solicit >"$T/probe.out" 2>"$T/probe.err"
+rc=$?
+check "the hostile Solicit was answered (NoPrefixAvail: exit 1)" [ "$rc" = 1 ]
+
+# Every transaction is in the database, with the server's name.
+DB="$T/lg/srv-a.db"
+rows() { sqlite3 -readonly "$DB" "$1" 2>/dev/null; }
+wait_rows() {
+    for _ in $(seq 50); do
+        [ "$(rows "SELECT count(*) FROM tx WHERE $1")" -ge 1 ] 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+check "the relayed client's transactions are recorded by Remote-ID" \
+    wait_rows "remote_id = 'remote-id:3561:4355535431' AND leases = '2001:db8:c57:100::/56'"
+check "the hostile request is recorded" wait_rows "duid = 'duid:$DUID'"
+check "every record names the server" [ "$(rows "SELECT count(*) FROM tx WHERE server <> 'srv-a'")" = 0 ]
+check "the database is in WAL mode" [ "$(rows 'PRAGMA journal_mode')" = wal ]
+
+wait_file_has() { # FILE PATTERN
+    for _ in $(seq 50); do
+        grep -q -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# The page, on the server namespace's loopback.
+in_ns srv "$IPV6_DHCP_LOOKING_GLASS" -l ::1 -p 8547 -c "$T/sock" "$DB" >"$T/lg.log" 2>&1 &
+PIDS="$PIDS $!"
+check "ipv6-dhcp-looking-glass listens" wait_file_has "$T/lg.log" "listening on ::1 port 8547"
+wait "$NPM"
+check "npm ci installed playwright-core from the lock file" test -f "$T/node/node_modules/playwright-core/package.json"
+tail -n 5 "$T/npm.log" >&2
+
+# Read-only and strict.
+hdrs=$(in_ns srv curl -sS -D - -o /dev/null 'http://[::1]:8547/' 2>&1)
+check "a strict Content-Security-Policy" sh -c "printf '%s' \"\$0\" | grep -qi \"^content-security-policy: default-src 'none'; script-src 'self'\"" "$hdrs"
+code=$(in_ns srv curl -s -o /dev/null -w '%{http_code}' -X POST 'http://[::1]:8547/')
+check "POST is refused (405)" [ "$code" = 405 ]
+metrics=$(in_ns srv curl -s 'http://[::1]:8547/metrics')
+check "/metrics has the server's counters by message type" sh -c \
+    "printf '%s\n' \"\$0\" | grep -qE '^dhcpkit_messages_in_total\{type=\"SOLICIT\"\} [1-9]'" "$metrics"
+check "/metrics has the capture's counters" sh -c \
+    "printf '%s\n' \"\$0\" | grep -qE '^dhcpkit_looking_glass_dropped_total\{db=\"0\",server=\"srv-a\"\} 0$'" "$metrics"
+api=$(in_ns srv curl -s 'http://[::1]:8547/api/search?q=remote-id-str:3561:CUST1')
+check "/api/search by remote-id-str finds the client and its prefix" sh -c \
+    "printf '%s' \"\$0\" | $PY -c 'import json,sys; d=json.load(sys.stdin); c=d[\"clients\"]; assert c and c[0][\"leases\"]==[\"2001:db8:c57:100::/56\"], d'" "$api"
+api=$(in_ns srv curl -s "http://[::1]:8547/api/clients/duid:$DUID/transactions")
+check "/api/clients: the hostile strings are escaped JSON (no raw <)" sh -c \
+    "printf '%s' \"\$0\" | $PY -c 'import json,sys; s=sys.stdin.read(); assert \"<\" not in s; d=json.load(__import__(\"io\").StringIO(s)); assert d[\"transactions\"]'" "$api"
+
+# The browser.
+mkdir -p "$T/chrome"
+check "chromium: search, client page, hostile strings as text, no dialog or console error" \
+    in_ns srv env LG_URL='http://[::1]:8547' LG_PROFILE="$T/chrome" \
+    LG_SCREENSHOT="$T/looking-glass.png" LG_DUID="$DUID" \
+    node "$T/node/browser.mjs"
+if [ -n "${LG_SCREENSHOT_OUT:-}" ] && [ -f "$T/looking-glass.png" ]; then
+    cp "$T/looking-glass.png" "$LG_SCREENSHOT_OUT"
+fi
+
+finish
