@@ -66,6 +66,25 @@ write_conf "$T/srv.conf" <<EOF
 EOF
 check "the server starts" start_server srv "$T/srv.conf"
 
+# A second server, with its own database, on its own link to the client.
+netns srv2
+S2="s2$ID"
+C2="c2$ID"
+link srv2 "$S2" cli "$C2"
+addr srv2 "$S2" fe80::1/64
+addr cli "$C2" fe80::2/64
+mkdir -p "$T/state2"
+{
+    printf 'user %s\ngroup %s\nserver-duid-file %s\nworkers 1\n' "$SRV_USER" "$SRV_GROUP" \
+        "$T/state2/server-duid"
+    printf '<listen-interface %s/>\n<looking-glass %s>\n    server-name srv-b\n</looking-glass>\n' \
+        "$S2" "$T/lg/srv-b.db"
+    printf '<static-csv %s/>\n' "$T/assign.csv"
+} >"$T/srv2.conf"
+ip netns exec "dk$ID-srv2" "$IPV6_DHCPD" -vv -p "$T/pid2" -c "$T/sock2" "$T/srv2.conf" \
+    >"$T/srv2.log" 2>&1 &
+PIDS="$PIDS $!"
+
 # dibbler-relay, in a private mount namespace with its files in $T/dibbler.
 mkdir -p "$T/dibbler/etc" "$T/dibbler/lib" "$T/dibbler/log"
 cat >"$T/dibbler/etc/relay.conf" <<EOF
@@ -126,6 +145,11 @@ in_ns cli "$IPV6_DHCP_PROBE" -i "$C0" --timeout 5 --relay 2001:db8:3::1 \
 rc=$?
 check "the hostile Solicit was answered (NoPrefixAvail: exit 1)" [ "$rc" = 1 ]
 
+# The same customer line seen by the second server (the probe as its relay).
+in_ns cli "$IPV6_DHCP_PROBE" -i "$C2" --timeout 5 --relay 2001:db8:4::1 \
+    --remote-id-str 3561:CUST1 --ia-pd 1 solicit >"$T/probe2.out" 2>"$T/probe2.err"
+check "the second server hands out the same /56" grep -q "prefix=2001:db8:c57:100::/56" "$T/probe2.out"
+
 # Every transaction is in the database, with the server's name.
 DB="$T/lg/srv-a.db"
 rows() { sqlite3 -readonly "$DB" "$1" 2>/dev/null; }
@@ -141,6 +165,17 @@ check "the relayed client's transactions are recorded by Remote-ID" \
 check "the hostile request is recorded" wait_rows "duid = 'duid:$DUID'"
 check "every record names the server" [ "$(rows "SELECT count(*) FROM tx WHERE server <> 'srv-a'")" = 0 ]
 check "the database is in WAL mode" [ "$(rows 'PRAGMA journal_mode')" = wal ]
+DB2="$T/lg/srv-b.db"
+wait_rows2() {
+    for _ in $(seq 50); do
+        [ "$(sqlite3 -readonly "$DB2" "SELECT count(*) FROM tx WHERE server = 'srv-b'" 2>/dev/null)" -ge 1 ] 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+check "the second server writes its own database" wait_rows2
+check "the engine never hit the seccomp filter while writing" \
+    sh -c "! grep -q 'not allowed by the seccomp filter' '$T/srv.log' '$T/srv2.log'"
 
 wait_file_has() { # FILE PATTERN
     for _ in $(seq 50); do
@@ -151,9 +186,9 @@ wait_file_has() { # FILE PATTERN
 }
 
 # The page, on the server namespace's loopback.
-in_ns srv "$IPV6_DHCP_LOOKING_GLASS" -l ::1 -p 8547 -c "$T/sock" "$DB" >"$T/lg.log" 2>&1 &
+in_ns srv "$IPV6_DHCP_LOOKING_GLASS" -l ::1 -p 8547 -c "$T/sock" "$DB" "$DB2" >"$T/lg.log" 2>&1 &
 PIDS="$PIDS $!"
-check "ipv6-dhcp-looking-glass listens" wait_file_has "$T/lg.log" "listening on ::1 port 8547"
+check "ipv6-dhcp-looking-glass listens" wait_file_has "$T/lg.log" "listening on ::1 port 8547, 2 databases"
 wait "$NPM"
 check "npm ci installed playwright-core from the lock file" test -f "$T/node/node_modules/playwright-core/package.json"
 tail -n 5 "$T/npm.log" >&2
@@ -171,6 +206,8 @@ check "/metrics has the capture's counters" sh -c \
 api=$(in_ns srv curl -s 'http://[::1]:8547/api/search?q=remote-id-str:3561:CUST1')
 check "/api/search by remote-id-str finds the client and its prefix" sh -c \
     "printf '%s' \"\$0\" | $PY -c 'import json,sys; d=json.load(sys.stdin); c=d[\"clients\"]; assert c and c[0][\"leases\"]==[\"2001:db8:c57:100::/56\"], d'" "$api"
+check "/api/search shows both servers' databases together" sh -c \
+    "printf '%s' \"\$0\" | $PY -c 'import json,sys; d=json.load(sys.stdin); assert {c[\"server\"] for c in d[\"clients\"]} == {\"srv-a\", \"srv-b\"}, d'" "$api"
 api=$(in_ns srv curl -s "http://[::1]:8547/api/clients/duid:$DUID/transactions")
 check "/api/clients: the hostile strings are escaped JSON (no raw <)" sh -c \
     "printf '%s' \"\$0\" | $PY -c 'import json,sys; s=sys.stdin.read(); assert \"<\" not in s; d=json.load(__import__(\"io\").StringIO(s)); assert d[\"transactions\"]'" "$api"

@@ -66,6 +66,8 @@ check('CSP header', (res.headers()['content-security-policy'] || '').startsWith(
 const link = page.locator('a.id', { hasText: 'remote-id-str:3561:CUST1' }).first();
 check('the search lists the client by its Remote-ID', await link.count() === 1);
 check('the search shows its prefix', (await page.locator('td.leases').first().textContent()).includes('2001:db8:c57:100::/56'));
+const searchText = await page.locator('main').innerText();
+check('the search shows both servers\' databases together', searchText.includes('srv-a') && searchText.includes('srv-b'));
 await noInjection('search');
 
 // 2. Its client page: transactions with trees.
