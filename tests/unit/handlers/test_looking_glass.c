@@ -273,6 +273,56 @@ static void test_bad_file(void **state)
     dk_config_errors_clear(&errs);
 }
 
+static const struct dk_config_section *lg_section(const struct dk_config *cfg)
+{
+    const struct dk_config_section *root = dk_config_root(cfg);
+    for (size_t i = 0; i < root->nchildren; i++)
+        if (strcmp(root->children[i]->type, "looking-glass") == 0)
+            return root->children[i];
+    fail_msg("no <looking-glass>");
+    return NULL;
+}
+
+/* The keys and their defaults, in both syntaxes. */
+static void test_config(void **state)
+{
+    (void)state;
+    struct dk_config_errors errs;
+    struct dk_config *cfg = fx_parse("<looking-glass /var/lib/dhcpkit/lg.db/>\n", &errs);
+    assert_non_null(cfg);
+    const struct dk_config_section *s = lg_section(cfg);
+    assert_int_equal(dk_config_get(s, "keep")->v.u, 20);
+    assert_int_equal(dk_config_get(s, "max-age")->v.u, 7 * 86400);
+    assert_int_equal(dk_config_get(s, "queue")->v.u, 65536);
+    assert_null(dk_config_get(s, "server-name"));
+    dk_config_free(cfg);
+    dk_config_errors_clear(&errs);
+
+    cfg = fx_parse("[option LookingGlass /var/lib/dhcpkit/lg.db]\nkeep = 5\nmax-age = 2d\n"
+                   "queue = 1024\nserver-name = dhcp-1\n",
+                   &errs);
+    assert_non_null(cfg);
+    s = lg_section(cfg);
+    assert_string_equal(s->arg.v.s, "/var/lib/dhcpkit/lg.db");
+    assert_int_equal(dk_config_get(s, "keep")->v.u, 5);
+    assert_int_equal(dk_config_get(s, "max-age")->v.u, 2 * 86400);
+    assert_int_equal(dk_config_get(s, "queue")->v.u, 1024);
+    assert_string_equal(dk_config_get(s, "server-name")->v.s, "dhcp-1");
+    dk_config_free(cfg);
+    dk_config_errors_clear(&errs);
+
+    /* Out of range: refused with its line. */
+    dk_config_errors_init(&errs);
+    cfg = NULL;
+    const char *bad = "<looking-glass /x.db>\n keep 0\n</looking-glass>\n";
+    assert_int_not_equal(
+        dk_config_parse_buffer("/test/dhcpd.conf", bad, strlen(bad), DK_CONFIG_AUTO, &cfg, &errs),
+        0);
+    assert_null(cfg);
+    assert_non_null(strstr(errs.v[0].message, "keep"));
+    dk_config_errors_clear(&errs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +332,7 @@ int main(void)
         cmocka_unit_test_setup(test_dropped_recorded, setup_dir),
         cmocka_unit_test_setup(test_full_queue_never_blocks_replies, setup_dir),
         cmocka_unit_test(test_bad_file),
+        cmocka_unit_test(test_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
