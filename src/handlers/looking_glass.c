@@ -24,6 +24,7 @@
  */
 #include <arpa/inet.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +78,8 @@ struct lg {
     unsigned keep;
     uint64_t max_age_ms;
     sqlite3 *db;
-    sqlite3_stmt *ins, *prune, *age, *meta;
+    bool db_ok, open_warned; /* db opened and prepared; its failure logged */
+    sqlite3_stmt *ins, *prune, *age, *meta, *lease;
     struct dk__lgq q;
     pthread_t thread;
     bool started;
@@ -136,18 +138,32 @@ static int prepare(struct lg *g, char *err, size_t errlen)
         " ORDER BY id DESC LIMIT 1 OFFSET ?2)";
     static const char age[] = "DELETE FROM tx WHERE time_ms < ?1";
     static const char meta[] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)";
+    static const char lease[] = "INSERT INTO lease (tx, value) VALUES (?1, ?2)";
     char *msg = NULL;
     if (sqlite3_busy_timeout(g->db, 5000) != SQLITE_OK ||
         sqlite3_exec(g->db, schema_sql, NULL, NULL, &msg) != SQLITE_OK ||
         sqlite3_prepare_v2(g->db, ins, -1, &g->ins, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(g->db, prune, -1, &g->prune, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(g->db, age, -1, &g->age, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(g->db, meta, -1, &g->meta, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(g->db, meta, -1, &g->meta, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(g->db, lease, -1, &g->lease, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", g->path, msg ? msg : sqlite3_errmsg(g->db));
         sqlite3_free(msg);
         return DK_EINVAL;
     }
     return 0;
+}
+
+/* Opens (or makes) the database and prepares the statements. */
+static int open_db(struct lg *g, char *err, size_t errlen)
+{
+    if (sqlite3_open_v2(g->path, &g->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", g->path, g->db ? sqlite3_errmsg(g->db) : "out of memory");
+        return DK_EINVAL;
+    }
+    return prepare(g, err, errlen);
 }
 
 static const char *outcome_name(uint8_t action)
@@ -225,14 +241,10 @@ static int write_rec(struct lg *g, const struct lg_rec *r)
     /* The leases, one row each, for the page's search by address or prefix. */
     for (const char *l = r->f[F_LEASES]; l && *l;) {
         size_t n = strcspn(l, " ");
-        sqlite3_stmt *ls;
-        if (sqlite3_prepare_v2(g->db, "INSERT INTO lease (tx, value) VALUES (?1, ?2)", -1, &ls,
-                               NULL) == SQLITE_OK) {
-            sqlite3_bind_int64(ls, 1, id);
-            sqlite3_bind_text(ls, 2, l, (int)n, SQLITE_STATIC);
-            sqlite3_step(ls);
-            sqlite3_finalize(ls);
-        }
+        sqlite3_bind_int64(g->lease, 1, id);
+        sqlite3_bind_text(g->lease, 2, l, (int)n, SQLITE_STATIC);
+        sqlite3_step(g->lease);
+        sqlite3_reset(g->lease);
         l += n;
         l += *l == ' ';
     }
@@ -262,6 +274,25 @@ static size_t write_batch(struct lg *g, int64_t *last_prune)
     struct lg_rec *r = dk__lgq_pop(&g->q);
     if (!r)
         return 0;
+    if (!g->db_ok) {
+        char err[300] = "";
+        if (!g->db && open_db(g, err, sizeof(err)) == 0) {
+            g->db_ok = true;
+        } else {
+            /* Records that cannot be written are dropped and counted. */
+            if (g->db && g->log.fn && !g->open_warned) {
+                char msg[400];
+                snprintf(msg, sizeof(msg), "looking-glass: %s", err);
+                g->log.fn(g->log.ctx, DK_LOGLEVEL_ERROR, msg);
+                g->open_warned = true;
+            }
+            size_t n = 0;
+            for (; r; r = dk__lgq_pop(&g->q), n++)
+                free(r);
+            atomic_fetch_add_explicit(&g->q.dropped, n, memory_order_relaxed);
+            return n;
+        }
+    }
     size_t n = 0;
     sqlite3_exec(g->db, "BEGIN", NULL, NULL, NULL);
     for (; r; r = n < LG_BATCH ? dk__lgq_pop(&g->q) : NULL) {
@@ -336,6 +367,7 @@ static void lg_destroy(void *state)
     sqlite3_finalize(g->prune);
     sqlite3_finalize(g->age);
     sqlite3_finalize(g->meta);
+    sqlite3_finalize(g->lease);
     sqlite3_close(g->db);
     free(g->path);
     free(g->server);
@@ -365,17 +397,31 @@ static int lg_create(const struct dk_handler_args *a, void **state, char *err, s
         lg_destroy(g);
         return DK_ENOMEM;
     }
-    if (sqlite3_open_v2(g->path, &g->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", g->path, g->db ? sqlite3_errmsg(g->db) : "out of memory");
-        lg_destroy(g);
-        return DK_EINVAL;
-    }
-    int rc = prepare(g, err, errlen);
-    if (rc != 0) {
-        lg_destroy(g);
-        return rc;
+    /* An existing file is opened now, so that its problems are config
+     * errors. A missing one is made by the writer with the first record: a
+     * config check (ipv6-dhcpd -n, as root) must not leave a file the
+     * engine's user cannot write. Its folder must be writable now. */
+    struct stat st;
+    if (stat(g->path, &st) == 0) {
+        int rc = open_db(g, err, errlen);
+        if (rc != 0) {
+            lg_destroy(g);
+            return rc;
+        }
+        g->db_ok = true;
+    } else {
+        char *dir = strdup(g->path);
+        char *slash = dir ? strrchr(dir, '/') : NULL;
+        if (slash)
+            *(slash == dir ? slash + 1 : slash) = 0;
+        int ok = dir && access(slash ? dir : ".", W_OK | X_OK) == 0;
+        free(dir);
+        if (!ok) {
+            snprintf(err, errlen, "%s: cannot be made: its folder is missing or not writable",
+                     g->path);
+            lg_destroy(g);
+            return DK_EINVAL;
+        }
     }
     if (pthread_create(&g->thread, NULL, writer, g) != 0) {
         snprintf(err, errlen, "cannot start the writer thread");
