@@ -212,6 +212,22 @@ api=$(in_ns srv curl -s "http://[::1]:8547/api/clients/duid:$DUID/transactions")
 check "/api/clients: the hostile strings are escaped JSON (no raw <)" sh -c \
     "printf '%s' \"\$0\" | $PY -c 'import json,sys; s=sys.stdin.read(); assert \"<\" not in s; d=json.load(__import__(\"io\").StringIO(s)); assert d[\"transactions\"]'" "$api"
 
+# Basic auth, and an allow-list of client networks that ::1 is not in.
+printf 'noc:s3cret\n' >"$T/auth"
+in_ns srv "$IPV6_DHCP_LOOKING_GLASS" -l ::1 -p 8548 -A "$T/auth" "$DB" >"$T/lg-auth.log" 2>&1 &
+PIDS="$PIDS $!"
+in_ns srv "$IPV6_DHCP_LOOKING_GLASS" -l ::1 -p 8549 -a 2001:db8:ffff::/48 "$DB" >"$T/lg-allow.log" 2>&1 &
+PIDS="$PIDS $!"
+wait_file_has "$T/lg-auth.log" "port 8548" && wait_file_has "$T/lg-allow.log" "port 8549"
+code=$(in_ns srv curl -s -o /dev/null -w '%{http_code}' 'http://[::1]:8548/api/search?q=remote-id-str:3561:CUST1')
+check "basic auth: without credentials 401" [ "$code" = 401 ]
+code=$(in_ns srv curl -s -o /dev/null -w '%{http_code}' -u noc:wrong 'http://[::1]:8548/')
+check "basic auth: a wrong password 401" [ "$code" = 401 ]
+code=$(in_ns srv curl -s -o /dev/null -w '%{http_code}' -u noc:s3cret 'http://[::1]:8548/api/search?q=remote-id-str:3561:CUST1')
+check "basic auth: the right one 200" [ "$code" = 200 ]
+code=$(in_ns srv curl -s -o /dev/null -w '%{http_code}' 'http://[::1]:8549/')
+check "allow-list: a peer outside it gets no answer" [ "$code" = 000 ]
+
 # The browser.
 mkdir -p "$T/chrome"
 check "chromium: search, client page, hostile strings as text, no dialog or console error" \
