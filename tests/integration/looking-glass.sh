@@ -186,8 +186,9 @@ wait_file_has() { # FILE PATTERN
 }
 
 # The page, on the server namespace's loopback.
-in_ns srv "$IPV6_DHCP_LOOKING_GLASS" -l ::1 -p 8547 -c "$T/sock" "$DB" "$DB2" >"$T/lg.log" 2>&1 &
-PIDS="$PIDS $!"
+ip netns exec "dk$ID-srv" "$IPV6_DHCP_LOOKING_GLASS" -l ::1 -p 8547 -c "$T/sock" "$DB" "$DB2" >"$T/lg.log" 2>&1 &
+LG_PID=$!
+PIDS="$PIDS $LG_PID"
 check "ipv6-dhcp-looking-glass listens" wait_file_has "$T/lg.log" "listening on ::1 port 8547, 2 databases"
 wait "$NPM"
 check "npm ci installed playwright-core from the lock file" test -f "$T/node/node_modules/playwright-core/package.json"
@@ -237,5 +238,12 @@ check "chromium: search, client page, hostile strings as text, no dialog or cons
 if [ -n "${LG_SCREENSHOT_OUT:-}" ] && [ -f "$T/looking-glass.png" ]; then
     cp "$T/looking-glass.png" "$LG_SCREENSHOT_OUT"
 fi
+
+# It stops cleanly on SIGTERM; a sanitizer build reports on its standard error.
+kill -TERM "$LG_PID"
+wait "$LG_PID"
+check "ipv6-dhcp-looking-glass exits 0 on SIGTERM" [ $? = 0 ]
+check "no sanitizer report from the page or the second server" \
+    sh -c "! grep -q -e Sanitizer -e 'runtime error:' '$T/lg.log' '$T/lg-auth.log' '$T/lg-allow.log' '$T/srv2.log'"
 
 finish

@@ -306,7 +306,7 @@ static size_t client_table(struct lg_sb *b, sqlite3_stmt *s)
 }
 
 /* Transactions: a section each, the trees filled in by lg.js. */
-static size_t tx_sections(struct lg_sb *b, sqlite3_stmt *s, bool ids)
+static size_t tx_sections(struct lg_sb *b, sqlite3_stmt *s, bool trees)
 {
     size_t n = 0;
     while (s && sqlite3_step(s) == SQLITE_ROW) {
@@ -345,7 +345,7 @@ static size_t tx_sections(struct lg_sb *b, sqlite3_stmt *s, bool ids)
             td(b, v, strcmp(rows[i].col, "leases") == 0 ? "leases" : NULL);
             lg_sb_puts(b, "</tr>");
         }
-        if (ids) {
+        {
             static const char *const idc[] = {"duid", "interface_id", "remote_id", "subscriber_id"};
             for (int i = 0; i < 4; i++) {
                 if (!col(s, idc[i]))
@@ -357,11 +357,14 @@ static size_t tx_sections(struct lg_sb *b, sqlite3_stmt *s, bool ids)
                 lg_sb_puts(b, "</td></tr>");
             }
         }
-        lg_sb_puts(b, "</table><div class=\"trees\">"
-                      "<div class=\"tree\" data-part=\"request\"><h3>request</h3></div>"
-                      "<div class=\"tree\" data-part=\"reply\"><h3>reply</h3></div>"
-                      "<div class=\"tree\" data-part=\"relays\"><h3>relay chain</h3></div>"
-                      "</div></section>\n");
+        lg_sb_puts(b, "</table>");
+        if (trees)
+            lg_sb_puts(b, "<div class=\"trees\">"
+                          "<div class=\"tree\" data-part=\"request\"><h3>request</h3></div>"
+                          "<div class=\"tree\" data-part=\"reply\"><h3>reply</h3></div>"
+                          "<div class=\"tree\" data-part=\"relays\"><h3>relay chain</h3></div>"
+                          "</div>");
+        lg_sb_puts(b, "</section>\n");
     }
     sqlite3_finalize(s);
     return n;
@@ -508,7 +511,7 @@ static enum MHD_Result html_problem(struct MHD_Connection *c, struct lg_app *app
     } else if (p == LG_P_SLOW) {
         unsigned ms = slow_ms_of(c, app);
         lg_sb_printf(&b, "<p>Handled in %u ms or more (<code>?slow-ms=</code>).</p>", ms);
-        n = tx_sections(&b, lg_db_problem(&app->db, p, ms), true);
+        n = tx_sections(&b, lg_db_problem(&app->db, p, ms), false);
     } else {
         sqlite3_stmt *s = lg_db_problem(&app->db, p, 0);
         lg_sb_printf(&b,
