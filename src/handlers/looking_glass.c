@@ -46,6 +46,7 @@
 #define LG_WARN_EVERY  10000 /* ms between warnings about dropped records */
 #define LG_JSON_START  ((size_t)4 << 10)
 #define LG_JSON_MAX    ((size_t)256 << 10)
+#define LG_ARENA       ((size_t)8 << 20) /* as a worker's: a decoded datagram fits */
 
 enum lg_field {
     F_DUID,
@@ -81,6 +82,8 @@ struct lg {
     bool db_ok, open_warned; /* db opened and prepared; its failure logged */
     sqlite3_stmt *ins, *prune, *age, *meta, *lease;
     struct dk__lgq q;
+    uint8_t *amem; /* the writer's arena, for decoding and rendering */
+    struct dk_arena arena;
     pthread_t thread;
     bool started;
     _Atomic bool stop;
@@ -101,6 +104,9 @@ static uint64_t mono_ns(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
+
+struct lg_raw;
+static bool cook(struct dk_arena *a, const struct lg_raw *raw, struct lg_rec *r);
 
 /* ---- the database */
 
@@ -271,7 +277,7 @@ static void put_meta(struct lg *g, const char *key, int64_t v)
 /* Writes up to LG_BATCH records in one transaction; returns how many. */
 static size_t write_batch(struct lg *g, int64_t *last_prune)
 {
-    struct lg_rec *r = dk__lgq_pop(&g->q);
+    void *r = dk__lgq_pop(&g->q);
     if (!r)
         return 0;
     if (!g->db_ok) {
@@ -296,7 +302,8 @@ static size_t write_batch(struct lg *g, int64_t *last_prune)
     size_t n = 0;
     sqlite3_exec(g->db, "BEGIN", NULL, NULL, NULL);
     for (; r; r = n < LG_BATCH ? dk__lgq_pop(&g->q) : NULL) {
-        int rc = write_rec(g, r);
+        struct lg_rec rec;
+        int rc = cook(&g->arena, r, &rec) ? write_rec(g, &rec) : SQLITE_OK;
         if (rc != SQLITE_OK && g->log.fn) {
             char msg[256];
             snprintf(msg, sizeof(msg), "looking-glass: %s: %s", g->path, sqlite3_errstr(rc));
@@ -369,6 +376,7 @@ static void lg_destroy(void *state)
     sqlite3_finalize(g->meta);
     sqlite3_finalize(g->lease);
     sqlite3_close(g->db);
+    free(g->amem);
     free(g->path);
     free(g->server);
     free(g);
@@ -393,7 +401,10 @@ static int lg_create(const struct dk_handler_args *a, void **state, char *err, s
     g->log = a->log;
     g->path = strdup(a->arg ? a->arg->v.s : "");
     g->server = strdup(server);
-    if (!g->path || !g->server || dk__lgq_init(&g->q, qlen) != 0) {
+    g->amem = malloc(LG_ARENA);
+    if (g->amem)
+        dk_arena_init(&g->arena, g->amem, LG_ARENA);
+    if (!g->path || !g->server || !g->amem || dk__lgq_init(&g->q, qlen) != 0) {
         lg_destroy(g);
         return DK_ENOMEM;
     }
@@ -433,27 +444,20 @@ static int lg_create(const struct dk_handler_args *a, void **state, char *err, s
     return 0;
 }
 
-/* ---- the hooks */
-
-static int lg_start(struct dk_bundle *b, const struct dk_hctx *h)
-{
-    (void)b;
-    *h->tdata = (void *)(uintptr_t)mono_ns();
-    return DK_CONTINUE;
-}
+/* ---- turning a queued record into text (the writer thread) */
 
 /* The normalised id of a relay option (or the Client Identifier), in the
  * arena; NULL when absent. */
-static const char *id_text(struct dk_bundle *b, const struct dk_opt *o, enum dk_store_kind kind)
+static const char *id_text(struct dk_arena *a, const struct dk_opt *o, enum dk_store_kind kind)
 {
     if (!o)
         return NULL;
     bool sub = kind == DK_STORE_REMOTE_ID;
     const struct dk_val *v = &o->v[sub ? 1 : 0];
     size_t cap = 1 + 4 + (size_t)v->n;
-    uint8_t *key = dk_arena_alloc(b->arena, cap);
+    uint8_t *key = dk_arena_alloc(a, cap);
     size_t tcap = 2 * cap + 24;
-    char *text = dk_arena_alloc(b->arena, tcap);
+    char *text = dk_arena_alloc(a, tcap);
     if (!key || !text)
         return NULL;
     size_t n = dk_store_key(kind, sub ? o->v[0].u : 0, v->p, v->n, key, cap);
@@ -467,10 +471,6 @@ static void put(struct dk_wbuf *w, const char *s)
     dk_wbuf_put(w, s, strlen(s));
 }
 
-/* Renders what kind says into a NUL-ended string in the arena, retrying
- * with larger buffers; NULL if it never fits. */
-enum render_kind { R_MSG, R_RELAYS, R_LEASES };
-
 static void put_addr(struct dk_wbuf *w, const uint8_t *a)
 {
     char t[INET6_ADDRSTRLEN];
@@ -478,14 +478,16 @@ static void put_addr(struct dk_wbuf *w, const uint8_t *a)
     put(w, t);
 }
 
-static void render_relays(struct dk_wbuf *w, const struct dk_bundle *b)
+/* The relay chain, outermost first, each relay without its Relay Message. */
+static void render_relays(struct dk_wbuf *w, const struct dk_msg *const *relays, size_t n,
+                          bool direct)
 {
     put(w, "[");
-    for (size_t i = 0; i < b->nrelays; i++) {
-        const struct dk_msg *m = b->relay_in[i];
+    for (size_t i = 0; i < n; i++) {
+        const struct dk_msg *m = relays[i];
         char head[96];
         snprintf(head, sizeof(head), "%s{\"hop_count\": %u, \"own\": %s, \"link_address\": \"",
-                 i ? ", " : "", m->hop_count, b->direct ? "true" : "false");
+                 i ? ", " : "", m->hop_count, direct ? "true" : "false");
         put(w, head);
         put_addr(w, m->link);
         put(w, "\", \"peer_address\": \"");
@@ -505,6 +507,9 @@ static void render_relays(struct dk_wbuf *w, const struct dk_bundle *b)
     put(w, "]");
 }
 
+/* The addresses and prefixes of the reply's IAs (lifetime > 0), and its
+ * first Status Code (the message's, else the first IA's that is not
+ * Success). */
 static void render_leases(struct dk_wbuf *w, const struct dk_msg *m, int32_t *status)
 {
     for (size_t i = 0; i < m->nopts; i++) {
@@ -519,9 +524,9 @@ static void render_leases(struct dk_wbuf *w, const struct dk_msg *m, int32_t *st
                 *status = (int32_t)s->v[0].u;
             const uint8_t *a = NULL;
             unsigned plen = 0;
-            if (s->code == DK_OPT_IAADDR && s->v[0].n == 16 && s->v[2].u > 0)
+            if (s->code == DK_OPT_IAADDR && s->v[0].n == 16 && s->v[2].u > 0) {
                 a = s->v[0].p;
-            else if (s->code == DK_OPT_IAPREFIX && s->v[2].n == 16 && s->v[1].u > 0) {
+            } else if (s->code == DK_OPT_IAPREFIX && s->v[2].n == 16 && s->v[1].u > 0) {
                 a = s->v[2].p;
                 plen = s->v[2].u;
             }
@@ -539,12 +544,22 @@ static void render_leases(struct dk_wbuf *w, const struct dk_msg *m, int32_t *st
     }
 }
 
-static const char *render(struct dk_bundle *b, enum render_kind kind, const struct dk_msg *m,
-                          int32_t *status)
+enum render_kind { R_MSG, R_RELAYS, R_LEASES };
+
+struct chain {
+    const struct dk_msg *relays[DK_MAX_RELAYS];
+    size_t n;
+    bool direct;
+};
+
+/* Renders into a NUL-ended string in the arena, retrying with larger
+ * buffers; NULL if it never fits. */
+static const char *render(struct dk_arena *a, enum render_kind kind, const struct dk_msg *m,
+                          const struct chain *c, int32_t *status)
 {
     for (size_t cap = LG_JSON_START; cap <= LG_JSON_MAX; cap *= 4) {
-        size_t mark = b->arena->used;
-        uint8_t *buf = dk_arena_alloc(b->arena, cap);
+        size_t mark = a->used;
+        uint8_t *buf = dk_arena_alloc(a, cap);
         if (!buf)
             return NULL;
         struct dk_wbuf w;
@@ -552,72 +567,141 @@ static const char *render(struct dk_bundle *b, enum render_kind kind, const stru
         if (kind == R_MSG)
             dk_msg_to_json(&w, m);
         else if (kind == R_RELAYS)
-            render_relays(&w, b);
+            render_relays(&w, c->relays, c->n, c->direct);
         else
             render_leases(&w, m, status);
         if (!w.err) {
             buf[w.len] = 0;
             return (const char *)buf;
         }
-        b->arena->used = mark;
+        a->used = mark;
     }
     return NULL;
+}
+
+/* What a worker queues: the transaction's facts and its two messages as
+ * octets (encoding is cheap; decoding and rendering are the writer's). */
+struct lg_raw {
+    int64_t time_ms;
+    uint32_t us;
+    uint32_t nin, nout; /* octets of the received message and of the reply */
+    uint16_t nwhy;
+    uint8_t action;
+    bool direct;
+    uint8_t link[16];
+    uint8_t data[]; /* in, out, why (NUL-ended) */
+};
+
+/* Decodes and renders raw into r (strings in a, valid until it is reset).
+ * Returns false for a record that does not decode (cannot happen for what
+ * the pipeline accepted; such a record is skipped). */
+static bool cook(struct dk_arena *a, const struct lg_raw *raw, struct lg_rec *r)
+{
+    dk_arena_reset(a);
+    *r = (struct lg_rec){
+        .time_ms = raw->time_ms, .us = raw->us, .status = -1, .action = raw->action};
+    struct dk_msg *outer;
+    if (dk_msg_decode(raw->data, raw->nin, a, &outer, NULL) != 0)
+        return false;
+    struct chain c = {.direct = raw->direct};
+    const struct dk_msg *m = outer;
+    while (m && m->type == DK_MSG_RELAY_FORW && c.n < DK_MAX_RELAYS) {
+        c.relays[c.n++] = m;
+        const struct dk_opt *rm = dk_msg_find(m, DK_OPT_RELAY_MSG);
+        m = rm ? rm->msg : NULL;
+    }
+    if (!m || c.n == 0)
+        return false;
+    const struct dk_msg *closest = c.relays[c.n - 1];
+    r->msg_in = m->type;
+    r->f[F_DUID] = id_text(a, dk_msg_find(m, DK_OPT_CLIENTID), DK_STORE_DUID);
+    r->f[F_IID] = id_text(a, dk_msg_find(closest, DK_OPT_INTERFACE_ID), DK_STORE_INTERFACE_ID);
+    r->f[F_RID] = id_text(a, dk_msg_find(closest, DK_OPT_REMOTE_ID), DK_STORE_REMOTE_ID);
+    r->f[F_SID] = id_text(a, dk_msg_find(closest, DK_OPT_SUBSCRIBER_ID), DK_STORE_SUBSCRIBER_ID);
+    char *link = dk_arena_alloc(a, INET6_ADDRSTRLEN);
+    if (link)
+        inet_ntop(AF_INET6, raw->link, link, INET6_ADDRSTRLEN);
+    r->f[F_LINK] = link;
+    r->f[F_WHY] = raw->nwhy ? (const char *)raw->data + raw->nin + raw->nout : NULL;
+    r->f[F_REQUEST] = render(a, R_MSG, m, NULL, NULL);
+    r->f[F_RELAYS] = render(a, R_RELAYS, NULL, &c, NULL);
+    struct dk_msg *reply;
+    if (raw->nout && dk_msg_decode(raw->data + raw->nin, raw->nout, a, &reply, NULL) == 0) {
+        r->msg_out = reply->type;
+        r->f[F_REPLY] = render(a, R_MSG, reply, NULL, NULL);
+        r->f[F_LEASES] = render(a, R_LEASES, reply, NULL, &r->status);
+    }
+    return true;
+}
+
+/* ---- the hooks (worker threads) */
+
+#define LG_SCRATCH ((size_t)2 * 65536 + 256)
+
+static int lg_worker_init(void *state, void **wstate)
+{
+    (void)state;
+    *wstate = malloc(LG_SCRATCH);
+    return *wstate ? 0 : DK_ENOMEM;
+}
+
+static void lg_worker_done(void *state, void *wstate)
+{
+    (void)state;
+    free(wstate);
+}
+
+static int lg_start(struct dk_bundle *b, const struct dk_hctx *h)
+{
+    (void)b;
+    *h->tdata = (void *)(uintptr_t)mono_ns();
+    return DK_CONTINUE;
 }
 
 static int lg_finish(struct dk_bundle *b, const struct dk_hctx *h)
 {
     struct lg *g = h->state;
+    uint8_t *scratch = h->wstate;
+    if (!scratch)
+        return DK_CONTINUE;
     uint64_t t0 = (uint64_t)(uintptr_t)*h->tdata;
-    struct lg_rec r = {.time_ms = wall_ms(),
-                       .status = -1,
-                       .msg_in = b->request->type,
-                       .action = (uint8_t)b->action};
-    const struct dk_opt *cid = dk_msg_find(b->request, DK_OPT_CLIENTID);
-    r.f[F_DUID] = cid ? id_text(b, cid, DK_STORE_DUID) : NULL;
-    r.f[F_IID] =
-        id_text(b, dk_bundle_client_relay_opt(b, DK_OPT_INTERFACE_ID), DK_STORE_INTERFACE_ID);
-    r.f[F_RID] = id_text(b, dk_bundle_client_relay_opt(b, DK_OPT_REMOTE_ID), DK_STORE_REMOTE_ID);
-    r.f[F_SID] =
-        id_text(b, dk_bundle_client_relay_opt(b, DK_OPT_SUBSCRIBER_ID), DK_STORE_SUBSCRIBER_ID);
-    char link[INET6_ADDRSTRLEN];
-    inet_ntop(AF_INET6, b->link_address, link, sizeof(link));
-    r.f[F_LINK] = link;
-    r.f[F_WHY] = b->why;
-    r.f[F_REQUEST] = render(b, R_MSG, b->request, NULL);
-    r.f[F_RELAYS] = render(b, R_RELAYS, NULL, NULL);
+    /* What came in (the whole relay chain; for a direct client the
+     * pipeline's own Relay-forward around it), then the reply. */
+    struct dk_wbuf w;
+    dk_wbuf_init(&w, scratch, LG_SCRATCH);
+    int err = dk_msg_encode(&w, b->relay_in[0]);
+    size_t nin = w.len;
     struct dk_msg *reply = NULL;
-    if (b->response && dk_bmsg_finish(b->arena, b->response, &reply) == 0 && reply) {
-        r.msg_out = reply->type;
-        r.f[F_REPLY] = render(b, R_MSG, reply, NULL);
-        r.f[F_LEASES] = render(b, R_LEASES, reply, &r.status);
-    }
-    uint64_t t1 = mono_ns();
-    r.us = t0 && t1 > t0 ? (uint32_t)((t1 - t0) / 1000) : 0;
-
-    size_t total = sizeof(r);
-    for (int i = 0; i < F_N; i++)
-        total += r.f[i] ? strlen(r.f[i]) + 1 : 0;
-    struct lg_rec *copy = malloc(total);
-    if (!copy) {
+    if (!err && b->response && dk_bmsg_finish(b->arena, b->response, &reply) == 0 && reply)
+        err = dk_msg_encode(&w, reply);
+    size_t nout = w.len - nin;
+    size_t nwhy = b->why ? strlen(b->why) : 0;
+    nwhy = nwhy > 200 ? 200 : nwhy;
+    struct lg_raw *raw = err || w.err ? NULL : malloc(sizeof(*raw) + w.len + nwhy + 1);
+    if (!raw) {
         atomic_fetch_add_explicit(&g->q.dropped, 1, memory_order_relaxed);
         return DK_CONTINUE;
     }
-    *copy = r;
-    char *p = (char *)(copy + 1);
-    for (int i = 0; i < F_N; i++) {
-        if (!r.f[i])
-            continue;
-        size_t n = strlen(r.f[i]) + 1;
-        memcpy(p, r.f[i], n);
-        copy->f[i] = p;
-        p += n;
-    }
-    if (!dk__lgq_push(&g->q, copy))
-        free(copy);
+    uint64_t t1 = mono_ns();
+    raw->time_ms = wall_ms();
+    raw->us = t0 && t1 > t0 ? (uint32_t)((t1 - t0) / 1000) : 0;
+    raw->nin = (uint32_t)nin;
+    raw->nout = (uint32_t)nout;
+    raw->nwhy = (uint16_t)nwhy;
+    raw->action = (uint8_t)b->action;
+    raw->direct = b->direct;
+    memcpy(raw->link, b->link_address, 16);
+    memcpy(raw->data, scratch, w.len);
+    if (nwhy)
+        memcpy(raw->data + w.len, b->why, nwhy);
+    raw->data[w.len + nwhy] = 0;
+    if (!dk__lgq_push(&g->q, raw))
+        free(raw);
     return DK_CONTINUE;
 }
 
 DK__HANDLER(looking_glass, "looking-glass",
             .help = "records the last transactions of every client for the looking glass",
-            .create = lg_create, .destroy = lg_destroy, .hooks[DK_STAGE_ANALYSE_PRE] = lg_start,
+            .create = lg_create, .destroy = lg_destroy, .worker_init = lg_worker_init,
+            .worker_done = lg_worker_done, .hooks[DK_STAGE_ANALYSE_PRE] = lg_start,
             .hooks[DK_STAGE_ANALYSE_POST] = lg_finish);
