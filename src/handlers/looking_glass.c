@@ -24,6 +24,7 @@
  */
 #include <arpa/inet.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -329,6 +330,10 @@ static size_t write_batch(struct lg *g, int64_t *last_prune)
 static void *writer(void *arg)
 {
     struct lg *g = arg;
+    /* The workers come first: on a busy machine the writer gets what CPU
+     * is left, and the queue (dropping and counting) absorbs the rest. */
+    struct sched_param sp = {0};
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
     int64_t last_prune = 0, last_warn = 0;
     uint64_t warned = 0;
     for (;;) {

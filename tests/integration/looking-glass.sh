@@ -123,6 +123,10 @@ wait_bound() {
 }
 check "dhclient -6 -P behind dibbler-relay gets the Remote-ID row's /56" wait_bound
 
+# A reload builds a new capture (a new writer thread, under the seccomp
+# filter) on the same file; the hostile request below is written by it.
+check "a reload with <looking-glass> succeeds" ctl reload
+
 # Hostile strings, sent by the probe as a relay on c0.
 hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 XSS='<script>alert(1)</script>"onerror=alert(2)</textarea><img src=x onerror=alert(3)>'
