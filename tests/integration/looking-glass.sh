@@ -213,6 +213,12 @@ check "/api/search by remote-id-str finds the client and its prefix" sh -c \
     "printf '%s' \"\$0\" | $PY -c 'import json,sys; d=json.load(sys.stdin); c=d[\"clients\"]; assert c and c[0][\"leases\"]==[\"2001:db8:c57:100::/56\"], d'" "$api"
 check "/api/search shows both servers' databases together" sh -c \
     "printf '%s' \"\$0\" | $PY -c 'import json,sys; d=json.load(sys.stdin); assert {c[\"server\"] for c in d[\"clients\"]} == {\"srv-a\", \"srv-b\"}, d'" "$api"
+api=$(in_ns srv curl -s 'http://[::1]:8547/api/search?q=2001:db8:c57:100:0::/56')
+check "/api/search by the delegated prefix finds the Remote-ID's client" sh -c \
+    "printf '%s' \"\$0\" | $PY -c 'import json,sys; d=json.load(sys.stdin); assert d[\"kind\"]==\"lease\" and \"remote-id:3561:4355535431\" in [c[\"remote_id\"] for c in d[\"clients\"]], d'" "$api"
+api=$(in_ns srv curl -s 'http://[::1]:8547/api/problems/multi-duid')
+check "/api/problems/multi-duid: Remote-ID CUST1 has two DUIDs (dhclient's and the probe's)" sh -c \
+    "printf '%s' \"\$0\" | $PY -c 'import json,sys; d=json.load(sys.stdin); assert [i for i in d[\"items\"] if i[\"id_label\"]==\"remote-id-str:3561:CUST1\" and i[\"n\"]==2], d'" "$api"
 api=$(in_ns srv curl -s "http://[::1]:8547/api/clients/duid:$DUID/transactions")
 check "/api/clients: the hostile strings are escaped JSON (no raw <)" sh -c \
     "printf '%s' \"\$0\" | $PY -c 'import json,sys; s=sys.stdin.read(); assert \"<\" not in s; d=json.load(__import__(\"io\").StringIO(s)); assert d[\"transactions\"]'" "$api"

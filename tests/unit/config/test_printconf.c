@@ -165,6 +165,8 @@ static void test_every_section_type(void **state)
                               "  <copy-remote-id />\n"
                               "</marked-with>\n");
     round_trip_text("e.conf", "");
+    round_trip_text("f.conf", "<looking-glass \"lg dir/x.db\">\n  keep 5\n  max-age 2d\n"
+                              "  queue 1024\n  server-name \"dhcp 1\"\n</looking-glass>\n");
 
     /* Every section type that is not refused went round at least once. */
     size_t n;
