@@ -224,6 +224,28 @@ static void test_records(void **state)
     remove_dir(NULL);
 }
 
+/* A direct client: its Interface-ID is the server's interface name, and the
+ * relay chain is the pipeline's own Relay-forward. */
+static void test_direct(void **state)
+{
+    (void)state;
+    char conf[256];
+    snprintf(conf, sizeof(conf), "<looking-glass %s/>\n", dbpath);
+    struct fx *f = fx_new(conf);
+    struct dk_bmsg *m = req_new(f, DK_MSG_INFORMATION_REQUEST);
+    fx_ask(f, m);
+    fx_free(f);
+    sqlite3 *db = open_db();
+    assert_int_equal(scalar(db, "SELECT count(*) FROM tx WHERE interface_id ="
+                                " 'interface-id:65746830' AND msg_in = 'INFORMATION-REQUEST'"
+                                " AND msg_out = 'REPLY' AND link_address = '2001:db8:1::1'"
+                                " AND relays LIKE '[{\"hop_count\": 0, \"own\": true,%'"
+                                " AND request LIKE '{\"msg_type\": 11,%'"),
+                     1);
+    sqlite3_close(db);
+    remove_dir(NULL);
+}
+
 /* A request another handler drops is recorded with the outcome and the
  * handler that decided (bundle->why). */
 static void test_dropped_recorded(void **state)
@@ -334,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_queue_concurrent),
         cmocka_unit_test_setup(test_records, setup_dir),
         cmocka_unit_test_setup(test_dropped_recorded, setup_dir),
+        cmocka_unit_test_setup(test_direct, setup_dir),
         cmocka_unit_test_setup(test_full_queue_never_blocks_replies, setup_dir),
         cmocka_unit_test(test_bad_file),
         cmocka_unit_test(test_config),
