@@ -137,6 +137,11 @@ struct dk_bundle {
     const char *status_text;
 
     unsigned done; /* DK_DONE_* */
+
+    /* For analyse-post: who decided an outcome other than DK_CONTINUE (the
+     * name of the handler, or the pipeline's reason such as "confirm without
+     * addresses"), or NULL. Static, valid while the pipeline lives. */
+    const char *why;
 };
 
 /*

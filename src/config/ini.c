@@ -662,6 +662,7 @@ static const struct handler handlers[] = {
     {"dumprequests", "dump-requests", km_none, false},
     {"mape", "map-e", km_map_e, false},
     {"mapt", "map-t", km_map_t, false},
+    {"lookingglass", "looking-glass", km_none, false},
     {"unansweredia", "unanswered-ia", km_none, false},
     {"unanswerediapd", "unanswered-iapd", km_none, false},
     {"csvbasedfixedassignment", "static-csv", km_none, true},

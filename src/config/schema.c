@@ -373,6 +373,15 @@ static const struct dk_config_key_def dump_keys[] = {
     KEY("answer", T_BOOL, 0, "no", NULL, "answer the requests too (default: answer nothing)"),
 };
 
+/* Ours: the looking glass's capture (src/handlers/looking_glass.c). */
+static const struct dk_config_key_def looking_glass_keys[] = {
+    KEY("keep", T_UINT(1, 10000), 0, "20", NULL, "transactions kept per client"),
+    KEY("max-age", T_TIME(60, INF_MAX), 0, "7d", NULL, "older transactions are removed"),
+    KEY("queue", T_UINT(16, 16777216), 0, "65536", NULL,
+        "records waiting for the writer; more are dropped and counted"),
+    KEY("server-name", T_STR(255), 0, NULL, NULL, "name in every record (default: host name)"),
+};
+
 static const struct dk_config_key_def unanswered_keys[] = {
     KEY("authoritative", T_BOOL, 0, "no", NULL,
         "Renew of an unknown IA: lifetimes 0 (yes) or NoBinding (no)"),
@@ -714,6 +723,9 @@ static const struct dk_config_section_def schema[] = {
     HANDLER("copy-linklayer-id", NOKEYS, "echo the relay's client link-layer address"),
     HANDLER("dump-requests", KEYS(dump_keys),
             "ours (INI message-handler = dump_requests): log, answer nothing"),
+    SECTION("looking-glass", DK_CFG_KIND_HANDLER, HANDLER_WHERE, 0, 0, NULL, DK_CFG_ARG_REQUIRED,
+            T_PATH(0), "an SQLite file (made if missing)", KEYS(looking_glass_keys), NULL,
+            "ours: the last transactions of every client, for ipv6-dhcp-looking-glass"),
     SECTION("static-csv", DK_CFG_KIND_HANDLER, HANDLER_WHERE, 0, 0, NULL, DK_CFG_ARG_REQUIRED,
             T_PATH(0), "a CSV file", KEYS(static_csv_keys), check_static,
             "fixed assignments from a CSV file"),

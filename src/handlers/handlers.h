@@ -65,6 +65,9 @@ extern const struct dk_handler_api dk__h_static_csv;
 extern const struct dk_handler_api dk__h_static_sqlite;
 extern const struct dk_handler_api dk__h_static_lmdb;
 
+/* looking_glass.c */
+extern const struct dk_handler_api dk__h_looking_glass;
+
 /* Whether the reply carries configuration options: the answer to a Solicit,
  * Request, Renew, Rebind or Information-request (RFC 8415 §18.3.1-§18.3.6);
  * not to Confirm, Release or Decline (§18.3.3, §18.3.7, §18.3.8). */

@@ -917,6 +917,7 @@ static enum dk_verdict handle(const struct dk_pipeline *p, struct dk_worker *w,
         b->action = act = DK_FAIL;
     if (act != DK_CONTINUE && act != DK_REPLY_STATUS)
         b->response = NULL;
+    b->why = act != DK_CONTINUE ? who : NULL;
     run_stage(b, p, list, n, DK_STAGE_ANALYSE_POST, tdata, w->wstate, &who);
     res->why = who;
 

@@ -49,6 +49,7 @@ static const struct allow allowed[] = {
     {"getppid", "noticing that the parent is gone"},
     {"tgkill", "raise(): abort on a broken invariant, SIGSYS after a trap"},
     {"sched_yield", "spinning on a contended lock"},
+    {"sched_setscheduler", "the looking glass's writer thread lowers itself to SCHED_IDLE"},
     {"sched_getaffinity", "counting the CPUs for the worker threads"},
     {"prctl", "naming the worker threads"},
     {"set_tid_address", "new threads"},
