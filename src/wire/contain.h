@@ -45,6 +45,9 @@ struct dk__contain {
 };
 
 extern const struct dk__contain dk__contain_rows[];
+/* The most rows one container has, and the validator's limit: no two DK__ONE
+ * rows of a container name the same option (tests/unit/wire checks both). */
+#define DK__CONTAIN_MAX_ROWS 255
 extern const size_t dk__contain_nrows;
 
 /*

@@ -125,63 +125,91 @@ static bool row_matches(const struct dk__contain *r, const struct dk_opt *o)
            (r->what == DK__ONE && r->code == o->code && r->space == o->space);
 }
 
-/* Checks which options a frame holds and how often. */
+/* A row index no option has (the rows of one container fit in a byte map,
+ * DK__CONTAIN_MAX_ROWS; tests/unit/wire check the table keeps to it). */
+#define NO_ROW 0xffff
+
+/* The row of o among the rows of a container: through map for DHCPv6
+ * codes below 256 (almost every option), else by a scan. */
+static size_t row_of(const uint16_t map[256], size_t lo, size_t hi, const struct dk_opt *o)
+{
+    if (o->space == DK_SPACE_DHCPV6 && o->code < 256)
+        return map[o->code];
+    for (size_t r = lo; r < hi; r++)
+        if (dk__contain_rows[r].what == DK__ONE && row_matches(&dk__contain_rows[r], o))
+            return r - lo;
+    return NO_ROW;
+}
+
+/* Checks which options a frame holds and how often: one pass over the rows
+ * and one over the options (each option finds its row in a byte map), as
+ * this runs on every request and every reply. */
 static int check_list(struct walk *w, const struct frame *f)
 {
     size_t lo, hi;
     char cbuf[48], nbuf[48]; /* names are formatted only for a failure */
     if (!f->in || !rows_of(f->in, f->container, &lo, &hi))
         return 0;
+    if (hi - lo > DK__CONTAIN_MAX_ROWS)
+        return fail(w, NULL, DK_EINVAL, "internal: too many containment rows");
 
     bool other = false;
-    for (size_t r = lo; r < hi; r++)
-        other |= dk__contain_rows[r].what == DK__OTHER;
-    for (size_t i = 0; i < f->n && !other; i++) {
+    uint16_t map[256];
+    uint32_t count[DK__CONTAIN_MAX_ROWS];
+    memset(map, 0xff, sizeof(map));
+    for (size_t r = lo; r < hi; r++) {
+        const struct dk__contain *row = &dk__contain_rows[r];
+        other |= row->what == DK__OTHER;
+        if (row->what == DK__ONE && row->space == DK_SPACE_DHCPV6 && row->code < 256)
+            map[row->code] = (uint16_t)(r - lo);
+        count[r - lo] = 0;
+    }
+    for (size_t i = 0; i < f->n; i++) {
         const struct dk_opt *o = &f->opts[i];
-        bool listed = false;
-        /* Unknown options and vendor sub-options are allowed anywhere. */
-        if (!o->def || o->space == DK_SPACE_VENDOR)
+        size_t r = row_of(map, lo, hi, o);
+        if (r != NO_ROW) {
+            count[r]++;
             continue;
-        for (size_t r = lo; r < hi && !listed; r++)
-            listed = dk__contain_rows[r].what == DK__ONE && row_matches(&dk__contain_rows[r], o);
-        if (!listed)
+        }
+        /* Unknown options and vendor sub-options are allowed anywhere. */
+        if (!other && o->def && o->space != DK_SPACE_VENDOR)
             return fail(w, o, DK_ECONTAIN, "not allowed in %s",
                         container_name(f, cbuf, sizeof(cbuf)));
     }
 
     for (size_t r = lo; r < hi; r++) {
         const struct dk__contain *row = &dk__contain_rows[r];
-        const struct dk_opt *extra = NULL;
-        size_t count = 0;
         if (row->what == DK__OTHER)
             continue;
-        for (size_t i = 0; i < f->n; i++) {
-            if (row_matches(row, &f->opts[i]) && ++count == (size_t)row->max + 1)
-                extra = &f->opts[i];
-        }
+        size_t n = row->what == DK__TOTAL ? f->n : count[r - lo];
         /* RFC 5007 §4.1.2.4: relay data lacks the innermost Relay Message. */
         unsigned min = row->min;
         if (f->relay_data && f->in == DK__IN_MSG && row->code == DK_OPT_RELAY_MSG)
             min = 0;
-        bool too_many = row->max != DK__MANY && count > row->max;
-        if (!too_many && count >= min)
+        bool too_many = row->max != DK__MANY && n > row->max;
+        if (!too_many && n >= min)
             continue;
+        /* The failure path: the option one past the maximum, for the report. */
+        const struct dk_opt *extra = NULL;
+        for (size_t i = 0, seen = 0; too_many && i < f->n && !extra; i++)
+            if (row_matches(row, &f->opts[i]) && ++seen == (size_t)row->max + 1)
+                extra = &f->opts[i];
         const char *cname = container_name(f, cbuf, sizeof(cbuf));
         if (row->what == DK__TOTAL) {
             if (too_many)
                 return fail(w, extra, DK_ECOUNT, "%s holds %zu options, at most %u allowed", cname,
-                            count, row->max);
+                            n, row->max);
             return fail(w, NULL, DK_ECOUNT, "%s holds %zu options, at least %u required", cname,
-                        count, min);
+                        n, min);
         }
         snprintf(nbuf, sizeof(nbuf), "option %u (%s)", row->code, opt_name(row->space, row->code));
         if (too_many)
-            return fail(w, extra, DK_ECOUNT, "appears %zu times in %s, at most %u allowed", count,
+            return fail(w, extra, DK_ECOUNT, "appears %zu times in %s, at most %u allowed", n,
                         cname, row->max);
         if (min == 1)
             return fail(w, NULL, DK_ECOUNT, "%s must contain %s", cname, nbuf);
         return fail(w, NULL, DK_ECOUNT, "%s must contain %s at least %u times, not %zu", cname,
-                    nbuf, min, count);
+                    nbuf, min, n);
     }
     return 0;
 }

@@ -514,6 +514,16 @@ static void table_is_well_formed(void **state)
                          r->code);
         }
     }
+    /* The validator maps the rows of one container by index into a byte
+     * map: no container may have more than DK__CONTAIN_MAX_ROWS. */
+    for (size_t i = 0, run = 0; i < dk__contain_nrows; i++) {
+        bool same = i > 0 && rows[i - 1].in == rows[i].in &&
+                    rows[i - 1].container == rows[i].container;
+        run = same ? run + 1 : 1;
+        if (run > DK__CONTAIN_MAX_ROWS)
+            fail_msg("container %u has more than %d rows", rows[i].container,
+                     DK__CONTAIN_MAX_ROWS);
+    }
     /* Every message type we know has rules. */
     for (unsigned t = 1; t <= DK_MSG_MAX_KNOWN; t++) {
         bool found = false;
