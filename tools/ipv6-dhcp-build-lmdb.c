@@ -336,7 +336,8 @@ int main(int argc, char **argv)
         build_err(&a, "out of memory");
         goto out;
     }
-    qsort(r.v, r.n, sizeof(*r.v), row_cmp);
+    if (r.n) /* an empty export: r.v is NULL, which qsort may not get */
+        qsort(r.v, r.n, sizeof(*r.v), row_cmp);
     double t2 = now_s();
 
     /* Keys LMDB cannot hold; the map: the data with room for the B-tree. */

@@ -193,7 +193,8 @@ static int upsert_all(struct build *b, const struct build_csv *csv)
     struct rows r = {.args = b->a};
     int rc = dk_store_csv_foreach(csv->table, collect_row, &r);
     if (!rc) {
-        qsort(r.v, r.n, sizeof(*r.v), cmp_row);
+        if (r.n) /* an empty export: r.v is NULL, which qsort may not get */
+            qsort(r.v, r.n, sizeof(*r.v), cmp_row);
         for (size_t i = 0; !rc && i < r.n; i++)
             rc = upsert_row(b, &r.v[i]);
     }
