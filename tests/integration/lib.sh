@@ -249,3 +249,28 @@ query() { # NS ARGS... (dhcp6.py query)
     shift
     in_ns "$ns" "$PY" "$HERE/dhcp6.py" query "$@"
 }
+
+# dhclient's script (-sf "$T/hook.sh") records the environment of every call
+# in $T/env/NS.REASON; env_since / wait_env look for a line in those after a
+# mark (date +%s%N), e.g. wait_env "$mark" "new_ip6_prefix=2001:db8:100::/56".
+hook_env_setup() {
+    mkdir -m 1777 "$T/env"
+    printf '#!/bin/sh\nenv | sort > "%s/env/$(date +%%s%%N).${reason:-none}"\n' "$T" >"$T/hook.sh"
+    chmod 755 "$T/hook.sh"
+}
+# Whether a hook call after MARK (ns) saw the line PATTERN.
+env_since() { # MARK PATTERN
+    for f in "$T"/env/*; do
+        [ -e "$f" ] || continue
+        [ "$(basename "$f" | cut -d. -f1)" -gt "$1" ] || continue
+        grep -qx -- "$2" "$f" && return 0
+    done
+    return 1
+}
+wait_env() { # MARK PATTERN [TENTHS]
+    for _ in $(seq "${3:-100}"); do
+        env_since "$1" "$2" && return 0
+        sleep 0.1
+    done
+    return 1
+}

@@ -39,25 +39,7 @@ EOF
 check "the server starts" start_server srv "$T/srv.conf"
 check "it loaded the table" wait_log "2 assignments loaded, 0 bad rows skipped"
 
-mkdir -m 1777 "$T/env"
-printf '#!/bin/sh\nenv | sort > "%s/env/$(date +%%s%%N).${reason:-none}"\n' "$T" >"$T/hook.sh"
-chmod 755 "$T/hook.sh"
-# Whether a hook call after MARK (ns) saw the line PATTERN.
-env_since() { # MARK PATTERN
-    for f in "$T"/env/*; do
-        [ -e "$f" ] || continue
-        [ "$(basename "$f" | cut -d. -f1)" -gt "$1" ] || continue
-        grep -qx -- "$2" "$f" && return 0
-    done
-    return 1
-}
-wait_env() { # MARK PATTERN [TENTHS]
-    for _ in $(seq "${3:-100}"); do
-        env_since "$1" "$2" && return 0
-        sleep 0.1
-    done
-    return 1
-}
+hook_env_setup
 
 # dhclient stays in the foreground (-d) and renews.
 ( run_client cli dhclient -6 -N -P -d -v -cf /dev/null -lf "$T/dhclient.leases" \

@@ -51,25 +51,7 @@ check "the server starts" start_server srv "$T/srv.conf"
 check "it opened the file" wait_log "<static-lmdb $T/assign.lmdb>: 2 assignments loaded"
 check "no lock file beside it" sh -c '[ "$(ls "$1" | grep -c assign.lmdb)" = 1 ]' sh "$T"
 
-mkdir -m 1777 "$T/env"
-printf '#!/bin/sh\nenv | sort > "%s/env/$(date +%%s%%N).${reason:-none}"\n' "$T" >"$T/hook.sh"
-chmod 755 "$T/hook.sh"
-# Whether a hook call after MARK (ns) saw the line PATTERN.
-env_since() { # MARK PATTERN
-    for f in "$T"/env/*; do
-        [ -e "$f" ] || continue
-        [ "$(basename "$f" | cut -d. -f1)" -gt "$1" ] || continue
-        grep -qx -- "$2" "$f" && return 0
-    done
-    return 1
-}
-wait_env() { # MARK PATTERN [TENTHS]
-    for _ in $(seq "${3:-100}"); do
-        env_since "$1" "$2" && return 0
-        sleep 0.1
-    done
-    return 1
-}
+hook_env_setup
 
 ( run_client cli dhclient -6 -N -P -d -v -cf /dev/null -lf "$T/dhclient.leases" \
     -pf /run/dhclient/c.pid -sf "$T/hook.sh" "$C0" ) >"$T/dhclient.log" 2>&1 &

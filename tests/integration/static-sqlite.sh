@@ -57,25 +57,7 @@ check "in a folder that nobody may not write" \
     sh -c '! setpriv --reuid nobody --regid "$2" --clear-groups touch "$1/x" 2>/dev/null' \
     sh "$T/db" "$SRV_GROUP"
 
-mkdir -m 1777 "$T/env"
-printf '#!/bin/sh\nenv | sort > "%s/env/$(date +%%s%%N).${reason:-none}"\n' "$T" >"$T/hook.sh"
-chmod 755 "$T/hook.sh"
-# Whether a hook call after MARK (ns) saw the line PATTERN.
-env_since() { # MARK PATTERN
-    for f in "$T"/env/*; do
-        [ -e "$f" ] || continue
-        [ "$(basename "$f" | cut -d. -f1)" -gt "$1" ] || continue
-        grep -qx -- "$2" "$f" && return 0
-    done
-    return 1
-}
-wait_env() { # MARK PATTERN [TENTHS]
-    for _ in $(seq "${3:-100}"); do
-        env_since "$1" "$2" && return 0
-        sleep 0.1
-    done
-    return 1
-}
+hook_env_setup
 
 # What the client receives, captured on its side.
 check "the capture starts" start_capture cli "$C0" "$T/cli.pcapng"
