@@ -55,40 +55,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static void assert_prefix(const struct dk_opt *ia, size_t k, const char *p, unsigned len,
-                          uint32_t pref, uint32_t valid)
-{
-    size_t seen = 0;
-    for (size_t i = 0; i < ia->nopts; i++) {
-        const struct dk_opt *o = &ia->opts[i];
-        if (o->code != DK_OPT_IAPREFIX || seen++ != k)
-            continue;
-        assert_int_equal(o->v[0].u, pref);
-        assert_int_equal(o->v[1].u, valid);
-        assert_int_equal(o->v[2].u, len);
-        assert_addr(o->v[2].p, o->v[2].n, p);
-        return;
-    }
-    fail_msg("no IAPREFIX #%zu", k);
-}
-
-static void assert_address(const struct dk_opt *ia, const char *a, uint32_t pref, uint32_t valid)
-{
-    const struct dk_opt *o = dk_opt_find(ia->opts, ia->nopts, DK_OPT_IAADDR);
-    assert_non_null(o);
-    assert_addr(o->v[0].p, o->v[0].n, a);
-    assert_int_equal(o->v[1].u, pref);
-    assert_int_equal(o->v[2].u, valid);
-}
-
-static size_t count_sub(const struct dk_opt *ia, uint16_t code)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < ia->nopts; i++)
-        n += ia->opts[i].code == code;
-    return n;
-}
-
 /* A direct client: the pipeline's wrapper carries Interface-ID "eth0". */
 static void test_direct_interface_id(void **state)
 {

@@ -51,31 +51,6 @@ static struct fx *fx_lmdb(void)
     return fx_new(conf);
 }
 
-static void assert_prefix(const struct dk_opt *ia, size_t k, const char *p, unsigned len,
-                          uint32_t pref, uint32_t valid)
-{
-    size_t seen = 0;
-    for (size_t i = 0; i < ia->nopts; i++) {
-        const struct dk_opt *o = &ia->opts[i];
-        if (o->code != DK_OPT_IAPREFIX || seen++ != k)
-            continue;
-        assert_int_equal(o->v[0].u, pref);
-        assert_int_equal(o->v[1].u, valid);
-        assert_int_equal(o->v[2].u, len);
-        assert_addr(o->v[2].p, o->v[2].n, p);
-        return;
-    }
-    fail_msg("no IAPREFIX #%zu", k);
-}
-
-static size_t count_sub(const struct dk_opt *ia, uint16_t code)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < ia->nopts; i++)
-        n += ia->opts[i].code == code;
-    return n;
-}
-
 /* A direct client: Interface-ID "eth0" from the pipeline's wrapper. */
 static void test_serves(void **state)
 {

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "store_test.h"
+
 #include <dhcpkit/errors.h>
 #include <dhcpkit/store.h>
 
@@ -56,33 +58,9 @@ static void *load_ok(const char *text)
 /* Looks up a CSV id form; returns 1/0 and fills a. */
 static int lookup_id(void *s, const char *id, struct dk_assignment *a)
 {
-    uint8_t key[512];
-    const char *why = NULL;
-    size_t n = dk_store_parse_id(id, strlen(id), key, sizeof(key), &why);
-    assert_true(n > 0);
-    return dk_store_csv.lookup(s, key, n, a);
+    return store_lookup(&dk_store_csv, s, id, a);
 }
 
-static void assert_a(const struct dk_assignment *a, const char *addr, const char *prefix,
-                     unsigned plen)
-{
-    uint8_t x[16];
-    if (addr) {
-        assert_true(a->has_address);
-        assert_int_equal(inet_pton(AF_INET6, addr, x), 1);
-        assert_memory_equal(a->address, x, 16);
-    } else {
-        assert_false(a->has_address);
-    }
-    if (prefix) {
-        assert_true(a->has_prefix);
-        assert_int_equal(inet_pton(AF_INET6, prefix, x), 1);
-        assert_memory_equal(a->prefix, x, 16);
-        assert_int_equal(a->prefix_len, plen);
-    } else {
-        assert_false(a->has_prefix);
-    }
-}
 
 /* Whether the list holds "file:line: " + reason (part). */
 static bool has_error(const struct dk_config_errors *e, unsigned line, const char *part)

@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "store_test.h"
 #include <lmdb.h>
 
 #include <dhcpkit/bundle.h>
@@ -66,34 +68,9 @@ static void *open_ok(const char *file, struct dk_store_stats *st)
 
 static int lookup_id(void *s, const char *id, struct dk_assignment *a)
 {
-    uint8_t key[512];
-    const char *why = NULL;
-    size_t n = dk_store_parse_id(id, strlen(id), key, sizeof(key), &why);
-    assert_true(n > 0);
-    memset(a, 0xa5, sizeof(*a));
-    return dk_store_lmdb.lookup(s, key, n, a);
+    return store_lookup(&dk_store_lmdb, s, id, a);
 }
 
-static void assert_a(const struct dk_assignment *a, const char *addr, const char *prefix,
-                     unsigned plen)
-{
-    uint8_t x[16];
-    if (addr) {
-        assert_true(a->has_address);
-        assert_int_equal(inet_pton(AF_INET6, addr, x), 1);
-        assert_memory_equal(a->address, x, 16);
-    } else {
-        assert_false(a->has_address);
-    }
-    if (prefix) {
-        assert_true(a->has_prefix);
-        assert_int_equal(inet_pton(AF_INET6, prefix, x), 1);
-        assert_memory_equal(a->prefix, x, 16);
-        assert_int_equal(a->prefix_len, plen);
-    } else {
-        assert_false(a->has_prefix);
-    }
-}
 
 static const struct trow forms[] = {
     {"duid:000200009D1049507636546573740001", "2001:db8::1", "2001:db8:1::/48"},
