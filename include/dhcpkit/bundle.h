@@ -88,6 +88,26 @@ struct dk_bundle_ia {
 #define DK_DONE_IANA_TIMING 0x1u
 #define DK_DONE_IAPD_TIMING 0x2u
 
+/*
+ * The rest of a bulk leasequery answer (RFC 5460 §5.3: a LEASEQUERY-REPLY,
+ * then LEASEQUERY-DATA for every further client, then LEASEQUERY-DONE), made
+ * by a handler for a query that came over TCP and pulled by the connection
+ * one message at a time as its socket drains, so that an answer of any size
+ * takes bounded memory. A handler embeds this as the first member of its own
+ * struct, allocated with malloc (it outlives the transaction).
+ */
+struct dk_msg_stream {
+    /* Encodes the next whole message (no length prefix) into buf, which has
+     * cap >= 65535 bytes; returns its length, 0 when there are no more, or
+     * a negative DK_E* (the connection is then closed). */
+    int (*next)(struct dk_msg_stream *s, uint8_t *buf, size_t cap);
+    /* Frees s: after next() returned 0 or an error, or when the connection
+     * went away first. Called on the thread that serves the connection,
+     * which need not be the one that made s, and possibly after a reload
+     * replaced the handler instance that made it: s keeps what it needs. */
+    void (*close)(struct dk_msg_stream *s);
+};
+
 struct dk_bundle {
     /* The client's message: the innermost message of the chain. */
     const struct dk_msg *request;
@@ -142,6 +162,15 @@ struct dk_bundle {
      * name of the handler, or the pipeline's reason such as "confirm without
      * addresses"), or NULL. Static, valid while the pipeline lives. */
     const char *why;
+
+    /* Appended (plug-ins built for ABI 1 never read them). tcp: the request
+     * came over a TCP connection (<listen-tcp>, bulk leasequery, RFC 5460
+     * §5.2); it is then always direct. stream: set by a handler, only when
+     * tcp, to send more messages after the response; the pipeline hands it
+     * to the connection when the response is sent, and closes it
+     * otherwise. */
+    bool tcp;
+    struct dk_msg_stream *stream;
 };
 
 /*

@@ -844,6 +844,7 @@ static enum dk_verdict handle(const struct dk_pipeline *p, struct dk_worker *w,
     b->allow_rapid_commit = p->allow_rapid_commit;
     b->now_ms = p->env.now_ms(p->env.clock_ctx);
     b->ifname = rx->ifname;
+    b->tcp = rx->tcp;
     if (outer->type == DK_MSG_RELAY_FORW) {
         for (const struct dk_msg *m = outer; m && m->type == DK_MSG_RELAY_FORW;) {
             if (b->nrelays == DK_MAX_RELAYS) /* the decoder caps chains at this */
@@ -920,6 +921,9 @@ static enum dk_verdict handle(const struct dk_pipeline *p, struct dk_worker *w,
     b->why = act != DK_CONTINUE ? who : NULL;
     run_stage(b, p, list, n, DK_STAGE_ANALYSE_POST, tdata, w->wstate, &who);
     res->why = who;
+    /* Only a connection can send the rest of an answer; dk_pipeline_handle
+     * closes it unless the response goes out. */
+    res->stream = b->stream;
 
     v = verdict_of(act);
     if (v != DK_VERDICT_REPLY)
@@ -972,4 +976,8 @@ void dk_pipeline_handle(const struct dk_pipeline *p, struct dk_worker *w, const 
     res->verdict = handle(p, w, rx, tx, res);
     if (res->verdict != DK_VERDICT_REPLY)
         tx->len = 0;
+    if (res->stream && (res->verdict != DK_VERDICT_REPLY || !rx->tcp)) {
+        res->stream->close(res->stream);
+        res->stream = NULL;
+    }
 }

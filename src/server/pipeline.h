@@ -23,6 +23,7 @@
 
 struct dk_pipeline;
 struct dk_worker;
+struct dk_msg_stream;
 
 /* What the engine knows about one received datagram. Borrowed for the call. */
 struct dk_rx {
@@ -39,6 +40,9 @@ struct dk_rx {
      * acts as its own relay, Interface-ID = ifname). */
     struct in6_addr link_address;
     bool multicast; /* dst is a multicast address */
+    /* Came over a TCP connection (<listen-tcp>): the bundle's tcp. dst,
+     * ifindex and link_address are then ::/0. */
+    bool tcp;
 };
 
 /* What the engine should do with it. */
@@ -71,6 +75,11 @@ struct dk_result {
      * RFC 8415 §16, the name of the handler that decided, ...), for debug
      * logs; a constant string valid while the pipeline lives, or NULL. */
     const char *why;
+    /* Only with DK_VERDICT_REPLY to a request with rx->tcp: the rest of the
+     * answer (see struct dk_msg_stream in <dhcpkit/bundle.h>), or NULL. The
+     * caller owns it: it sends tx, then pulls stream->next() until it returns
+     * 0 or an error, and calls stream->close() in every case. */
+    struct dk_msg_stream *stream;
 };
 
 /*
