@@ -59,6 +59,10 @@ enum dk_action {
     DK_DROP_NOT_ALLOWED = 4,  /* a message this server must not accept */
     DK_REPLY_STATUS = 5,      /* a bare Reply with the status in b->status */
     DK_FAIL = 6,              /* a handling error: nothing is sent */
+    /* Set by the pipeline only, for analyse hooks: the request broke a
+     * receive rule of RFC 8415 §16 or the containment table and was dropped
+     * before the other stages (b->why says which rule). */
+    DK_DROP_INVALID = 7,
 };
 
 /* Log levels, numbered as dhcpkit (Python logging) and the daemon's log do. */

@@ -18,9 +18,10 @@
  * Interface-ID / Remote-ID / Subscriber-ID of the relay closest to it, as
  * the normalised ids of dk_store_key_text() ("duid:HEX", "remote-id:EN:HEX").
  *
- * Requests dropped by the RFC 8415 §16 receive rules (malformed, another
- * server's Server Identifier, message types servers do not accept) never
- * reach the handlers and are not recorded.
+ * Requests the pipeline drops itself (the receive rules of RFC 8415 §16,
+ * the containment table) are recorded too, with the rule as the reason,
+ * when they name a client; a datagram that does not decode names no one and
+ * is only counted in the server's statistics.
  */
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -187,6 +188,8 @@ static const char *outcome_name(uint8_t action)
         return "dropped: rate limited";
     case DK_DROP_NOT_ALLOWED:
         return "dropped: not allowed";
+    case DK_DROP_INVALID:
+        return "dropped: invalid";
     default:
         return "failed";
     }

@@ -69,6 +69,7 @@ struct dk_pipeline {
     size_t nlisteners;
     struct dk_pipeline_env env;
     struct wreg *wreg; /* mutable, though the pipeline is not */
+    bool analyses; /* some handler has an analyse-post hook */
 };
 
 struct dk_worker {
@@ -426,6 +427,8 @@ int dk_pipeline_new_env(const struct dk_config *cfg, const uint8_t *server_duid,
     for (size_t i = 0; i < root->nchildren && !ret; i++)
         if (root->children[i]->def->kind == DK_CFG_KIND_LISTENER)
             ret = build_listener(p, root->children[i]);
+    for (size_t i = 0; i < p->ninsts && !ret; i++)
+        p->analyses |= p->insts[i]->api->hooks[DK_STAGE_ANALYSE_POST] != NULL;
 out:
     p->env.previous = NULL; /* it may go once this one is in use */
     if (ret) {
@@ -808,6 +811,34 @@ static enum dk_verdict verdict_of(int action)
     }
 }
 
+/* A chain of Relay-forwards (or none) around a message a client sends. */
+static bool client_chain(const struct dk_msg *outer, const struct dk_msg *inner)
+{
+    for (const struct dk_msg *m = outer; m != inner;) {
+        const struct dk_opt *rm = m->type == DK_MSG_RELAY_FORW ? dk_msg_find(m, DK_OPT_RELAY_MSG)
+                                                              : NULL;
+        if (!rm || !rm->msg)
+            return false;
+        m = rm->msg;
+    }
+    return inner->type != DK_MSG_RELAY_FORW && inner->type != DK_MSG_RELAY_REPL;
+}
+
+/* The outcome analyse-post sees for a request the pipeline drops itself. */
+static enum dk_action early_action(enum dk_verdict v)
+{
+    switch (v) {
+    case DK_VERDICT_FOR_OTHER_SERVER:
+        return DK_DROP_OTHER_SERVER;
+    case DK_VERDICT_NOT_ALLOWED:
+        return DK_DROP_NOT_ALLOWED;
+    case DK_VERDICT_DO_NOT_RESPOND:
+        return DK_DROP_IGNORE;
+    default:
+        return DK_DROP_INVALID;
+    }
+}
+
 static enum dk_verdict handle(const struct dk_pipeline *p, struct dk_worker *w,
                               const struct dk_rx *rx, struct dk_tx *tx, struct dk_result *res)
 {
@@ -824,13 +855,17 @@ static enum dk_verdict handle(const struct dk_pipeline *p, struct dk_worker *w,
     size_t nreal;
     const struct dk_msg *inner = dk_msg_inner(outer, &nreal);
     res->msg_in = inner->type;
-    enum dk_verdict v = dk__receive_check(outer, inner, p->duid, p->duid_len, &res->why);
-    if (v != DK_VERDICT_REPLY)
-        return v;
-    if (dk_msg_validate(outer, NULL) != 0) {
+    /* A request that breaks a receive rule (RFC 8415 §16) or the
+     * containment table gets no reply, but the analyse hooks still see it
+     * (the looking glass records every drop and why) when it names a
+     * client: a client message at the end of a chain of Relay-forwards. */
+    enum dk_verdict early = dk__receive_check(outer, inner, p->duid, p->duid_len, &res->why);
+    if (early == DK_VERDICT_REPLY && dk_msg_validate(outer, NULL) != 0) {
         res->why = "validation failed";
-        return DK_VERDICT_UNPARSABLE;
+        early = DK_VERDICT_UNPARSABLE;
     }
+    if (early != DK_VERDICT_REPLY && (!p->analyses || !client_chain(outer, inner)))
+        return early;
 
     struct dk_bundle *b = dk_arena_alloc(a, sizeof(*b));
     if (!b)
@@ -884,6 +919,8 @@ static enum dk_verdict handle(const struct dk_pipeline *p, struct dk_worker *w,
         if (c != DK_OPT_IA_NA && c != DK_OPT_IA_TA && c != DK_OPT_IA_PD)
             continue;
         if (b->nias == DK_BUNDLE_MAX_IAS) {
+            if (early != DK_VERDICT_REPLY)
+                break; /* only analysed */
             res->why = "too many IAs";
             return DK_VERDICT_UNPARSABLE;
         }
@@ -903,6 +940,12 @@ static enum dk_verdict handle(const struct dk_pipeline *p, struct dk_worker *w,
 
     const char *who = NULL;
     run_stage(b, p, list, n, DK_STAGE_ANALYSE_PRE, tdata, w->wstate, &who);
+    if (early != DK_VERDICT_REPLY) {
+        b->action = early_action(early);
+        b->why = res->why;
+        run_stage(b, p, list, n, DK_STAGE_ANALYSE_POST, tdata, w->wstate, &who);
+        return early;
+    }
     int act = run_stage(b, p, list, n, DK_STAGE_PRE, tdata, w->wstate, &who);
     if (act == DK_CONTINUE) {
         act = init_response(b);
@@ -925,7 +968,7 @@ static enum dk_verdict handle(const struct dk_pipeline *p, struct dk_worker *w,
      * closes it unless the response goes out. */
     res->stream = b->stream;
 
-    v = verdict_of(act);
+    enum dk_verdict v = verdict_of(act);
     if (v != DK_VERDICT_REPLY)
         return v;
     res->use_multicast = act == DK_REPLY_STATUS && b->status == DK_STATUS_USE_MULTICAST;

@@ -154,6 +154,12 @@ in_ns cli "$IPV6_DHCP_PROBE" -i "$C2" --timeout 5 --relay 2001:db8:4::1 \
     --remote-id-str 3561:CUST1 --ia-pd 1 solicit >"$T/probe2.out" 2>"$T/probe2.err"
 check "the second server hands out the same /56" grep -q "prefix=2001:db8:c57:100::/56" "$T/probe2.out"
 
+# A Renew naming another server's DUID (RFC 8415 §16.6): no reply, but a
+# record of the drop and of the rule.
+in_ns cli "$IPV6_DHCP_PROBE" -i "$C0" --timeout 1 --relay 2001:db8:3::1 \
+    --remote-id-str 3561:OTHER --server-duid 000300010a0b0c0d0e0f \
+    --prefix 2001:db8:c57:100::/56 renew >"$T/probe3.out" 2>&1
+
 # Every transaction is in the database, with the server's name.
 DB="$T/lg/srv-a.db"
 rows() { sqlite3 -readonly "$DB" "$1" 2>/dev/null; }
@@ -167,6 +173,8 @@ wait_rows() {
 check "the relayed client's transactions are recorded by Remote-ID" \
     wait_rows "remote_id = 'remote-id:3561:4355535431' AND leases = '2001:db8:c57:100::/56'"
 check "the hostile request is recorded" wait_rows "duid = 'duid:$DUID'"
+check "a request dropped by a receive rule is recorded with the rule" \
+    wait_rows "remote_id = 'remote-id:3561:4f54484552' AND outcome = 'dropped: for another server' AND why = 'Server Identifier of another server'"
 check "every record names the server" [ "$(rows "SELECT count(*) FROM tx WHERE server <> 'srv-a'")" = 0 ]
 check "the database is in WAL mode" [ "$(rows 'PRAGMA journal_mode')" = wal ]
 DB2="$T/lg/srv-b.db"

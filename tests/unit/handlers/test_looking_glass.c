@@ -265,6 +265,60 @@ static void test_dropped_recorded(void **state)
     remove_dir(NULL);
 }
 
+/* Requests the pipeline drops itself (RFC 8415 §16 receive rules, the
+ * containment table) are recorded with the rule, when they name a client;
+ * a datagram that does not decode is not. */
+static void test_receive_rule_drops_recorded(void **state)
+{
+    (void)state;
+    char conf[256];
+    snprintf(conf, sizeof(conf), "<looking-glass %s/>\n", dbpath);
+    struct fx *f = fx_new(conf);
+    /* §16.4: a Request without a Server Identifier. */
+    struct dk_bmsg *m = dk_bmsg_new(&f->arena, DK_MSG_REQUEST);
+    struct dk_bopt *o = dk_bmsg_add(&f->arena, m, DK_OPT_CLIENTID);
+    dk_bopt_set_ref(o, 0, client_duid, sizeof(client_duid));
+    o = dk_bmsg_add(&f->arena, m, DK_OPT_ELAPSED_TIME);
+    dk_bopt_set_u(o, 0, 0);
+    assert_int_equal(fx_send(f, m), DK_VERDICT_UNPARSABLE);
+    /* §16.2: a Solicit for another server, relayed. */
+    m = req_new(f, DK_MSG_SOLICIT);
+    o = dk_bmsg_add(&f->arena, m, DK_OPT_SERVERID);
+    dk_bopt_set_ref(o, 0, cust, sizeof(cust));
+    fx_rx_relayed(f);
+    assert_int_equal(fx_send(f, relay(f, m, 0, "2001:db8:2::1", "fe80::2")),
+                     DK_VERDICT_FOR_OTHER_SERVER);
+    /* The containment table: two Elapsed Time options. */
+    m = req_new(f, DK_MSG_SOLICIT);
+    o = dk_bmsg_add(&f->arena, m, DK_OPT_ELAPSED_TIME);
+    dk_bopt_set_u(o, 0, 0);
+    assert_int_equal(fx_send(f, relay(f, m, 0, "2001:db8:2::1", "fe80::2")),
+                     DK_VERDICT_UNPARSABLE);
+    /* Nothing decodes: not recorded. */
+    static const uint8_t junk[] = {1, 0, 0};
+    memcpy(f->req, junk, sizeof(junk));
+    f->reqlen = sizeof(junk);
+    assert_int_equal(fx_send_raw(f), DK_VERDICT_UNPARSABLE);
+    fx_free(f);
+
+    sqlite3 *db = open_db();
+    assert_int_equal(scalar(db, "SELECT count(*) FROM tx"), 3);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM tx WHERE outcome = 'dropped: invalid'"
+                                " AND why = 'no Server Identifier' AND msg_in = 'REQUEST'"
+                                " AND duid = 'duid:000300013431c43cb2f1' AND reply IS NULL"),
+                     1);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM tx WHERE outcome ="
+                                " 'dropped: for another server' AND why = 'Server Identifier of"
+                                " another server' AND remote_id IS NULL"
+                                " AND link_address = '2001:db8:2::1'"),
+                     1);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM tx WHERE outcome = 'dropped: invalid'"
+                                " AND why = 'validation failed' AND msg_in = 'SOLICIT'"),
+                     1);
+    sqlite3_close(db);
+    remove_dir(NULL);
+}
+
 /* A queue of 16 filled faster than the writer drains it: the pipeline
  * answers every request, and what did not fit is counted. */
 static void test_full_queue_never_blocks_replies(void **state)
@@ -356,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_queue_concurrent),
         cmocka_unit_test_setup(test_records, setup_dir),
         cmocka_unit_test_setup(test_dropped_recorded, setup_dir),
+        cmocka_unit_test_setup(test_receive_rule_drops_recorded, setup_dir),
         cmocka_unit_test_setup(test_direct, setup_dir),
         cmocka_unit_test_setup(test_full_queue_never_blocks_replies, setup_dir),
         cmocka_unit_test(test_bad_file),
