@@ -382,6 +382,30 @@ static const struct dk_config_key_def looking_glass_keys[] = {
     KEY("server-name", T_STR(255), 0, NULL, NULL, "name in every record (default: host name)"),
 };
 
+/* The original's <leasequery> (dhcpkit/ipv6/extensions/leasequery): who may
+ * ask, and what the answers never carry. Its store is an <lq-sqlite FILE>
+ * inside it (INI: store = FILE). Without allow-from everyone is refused
+ * (what the original did, whatever its docs said). */
+static const struct dk_config_key_def leasequery_keys[] = {
+    KEY("allow-from", T_PREFIX, DK_CFG_MULTI, NULL, NULL,
+        "requestors whose source address is in one of these prefixes may ask (default: nobody)"),
+    KEY("sensitive-option", T_STR(64), DK_CFG_MULTI, NULL, NULL,
+        "an option code or name never included in the Client Data"),
+};
+
+/* <leasequery> needs exactly one store. */
+static int check_leasequery(const struct dk_config_section *s, char *msg, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->nchildren; i++)
+        n += strcmp(s->children[i]->type, "lq-sqlite") == 0;
+    if (n == 0) {
+        snprintf(msg, len, "<leasequery> needs its store: <lq-sqlite FILE/> (INI: store = FILE)");
+        return -1;
+    }
+    return 0;
+}
+
 static const struct dk_config_key_def unanswered_keys[] = {
     KEY("authoritative", T_BOOL, 0, "no", NULL,
         "Renew of an unknown IA: lifetimes 0 (yes) or NoBinding (no)"),
@@ -738,7 +762,12 @@ static const struct dk_config_section_def schema[] = {
     SECTION("plugin", DK_CFG_KIND_HANDLER, HANDLER_WHERE, 0, DK_CFG_FREE_KEYS, NULL,
             DK_CFG_ARG_REQUIRED, T_PATH(0), "a shared object", NOKEYS, NULL,
             "ours: a handler plug-in; its keys are passed on as text"),
-    UNSUPPORTED("leasequery", HANDLER_WHERE),
+    SECTION("leasequery", DK_CFG_KIND_HANDLER, HANDLER_WHERE, DK_CFG_IN_LQ, 0, NULL,
+            DK_CFG_ARG_NONE, T_NONE, NULL, KEYS(leasequery_keys), check_leasequery,
+            "records leases and answers Leasequery (RFC 5007) and Bulk Leasequery (RFC 5460)"),
+    SECTION("lq-sqlite", DK_CFG_KIND_SETTINGS, DK_CFG_IN_LQ, 0, 0, "lq-store", DK_CFG_ARG_REQUIRED,
+            T_PATH(0), "an SQLite file (made if missing)", NOKEYS, NULL,
+            "the leasequery's lease store"),
     SECTION("map-e", DK_CFG_KIND_HANDLER, HANDLER_WHERE, DK_CFG_IN_MAP, 0, NULL, DK_CFG_ARG_NONE,
             T_NONE, NULL, KEYS(map_e_keys), check_map_e,
             "MAP-E container option (RFC 7598 §5.1): rules and BRs"),

@@ -675,6 +675,9 @@ static int init_response(struct dk_bundle *b)
         type = DK_MSG_REPLY;
         break;
     }
+    case DK_MSG_LEASEQUERY: /* RFC 5007 §4.3.3 */
+        type = DK_MSG_LEASEQUERY_REPLY;
+        break;
     default:
         type = DK_MSG_REPLY;
         break;
@@ -688,10 +691,12 @@ static int init_response(struct dk_bundle *b)
 
 /* RFC 8415 §18.3 ("...responds with a Reply message containing a Status
  * Code option ..., a Server Identifier option ..., the Client Identifier
- * option from the client message (if any), and no other options"). */
+ * option from the client message (if any), and no other options"); RFC
+ * 5007 §4.3.3: the same in a LEASEQUERY-REPLY to a Leasequery. */
 static int status_reply(struct dk_bundle *b)
 {
-    struct dk_bmsg *r = dk_bmsg_new(b->arena, DK_MSG_REPLY);
+    struct dk_bmsg *r = dk_bmsg_new(
+        b->arena, b->request->type == DK_MSG_LEASEQUERY ? DK_MSG_LEASEQUERY_REPLY : DK_MSG_REPLY);
     if (!r)
         return DK_ENOMEM;
     r->xid = b->request->xid;
@@ -911,6 +916,12 @@ static enum dk_verdict handle(const struct dk_pipeline *p, struct dk_worker *w,
     }
     if (act == DK_CONTINUE)
         act = run_stage(b, p, list, n, DK_STAGE_HANDLE, tdata, w->wstate, &who);
+    /* Only a leasequery handler answers a Leasequery: without one (or
+     * outside its filter) it gets no reply at all. */
+    if (act == DK_CONTINUE && inner->type == DK_MSG_LEASEQUERY && !(b->done & DK_DONE_LEASEQUERY)) {
+        act = DK_DROP_IGNORE;
+        who = "no leasequery handler";
+    }
     if (act == DK_CONTINUE)
         act = run_stage(b, p, list, n, DK_STAGE_POST, tdata, w->wstate, &who);
     b->action = (enum dk_action)act;

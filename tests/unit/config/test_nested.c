@@ -89,11 +89,11 @@ static void test_error_kinds(void **state)
                  "needs at least one of 'server-address', 'multicast-address', 'server-fqdn'");
 }
 
-/* leasequery and listen-tcp are refused, bodies unchecked. */
+/* listen-tcp is refused, its body unchecked. */
 static void test_unsupported(void **state)
 {
     (void)state;
-    static const char *const names[] = {"leasequery", "listen-tcp"};
+    static const char *const names[] = {"listen-tcp"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         char text[256], expect[64];
         snprintf(text, sizeof(text),
@@ -103,9 +103,10 @@ static void test_unsupported(void **state)
         snprintf(expect, sizeof(expect), "%s is not supported yet", names[i]);
         refused_once("t.conf", text, N, "t.conf:2: ", expect);
     }
-    /* Inside a filter too. */
+    /* <leasequery> needs its store; <lq-sqlite> lives only inside it. */
     refused_once("t.conf", "<subnet 2001:db8::/32>\n  <leasequery/>\n</subnet>\n", N,
-                 "t.conf:2: ", "leasequery is not supported yet");
+                 "t.conf:2: ", "<leasequery> needs its store");
+    refused_once("t.conf", "<lq-sqlite x.db/>\n", N, "t.conf:1: ", "only inside <leasequery>");
 }
 
 static void test_placement(void **state)

@@ -176,6 +176,11 @@ static void test_every_section_type(void **state)
                     "dmr-prefix = 2001:db8:0:1::/64\n");
     round_trip_text("f.conf", "<looking-glass \"lg dir/x.db\">\n  keep 5\n  max-age 2d\n"
                               "  queue 1024\n  server-name \"dhcp 1\"\n</looking-glass>\n");
+    round_trip_text("g.conf", "<leasequery>\n  allow-from 2001:db8:ffff::/48\n"
+                              "  sensitive-option 23\n  <lq-sqlite \"lq dir/leases.db\" />\n"
+                              "</leasequery>\n");
+    round_trip_text("g.ini", "[option Leasequery]\nallow-from = 2001:db8:ffff::/48 ::1/128\n"
+                             "sensitive-option = dns-servers\nstore = leases.db\n");
 
     /* Every section type that is not refused went round at least once. */
     size_t n;
