@@ -314,14 +314,16 @@ static void test_release_and_expiry(void **state)
     remove_dir(NULL);
     setup_dir(NULL);
 
+    /* Times are whole seconds: 3 s leave room for a slow (sanitizer) run
+     * between the Reply and the first query. */
     static const char *const lifetimes =
-        " address-preferred-lifetime 1\n address-valid-lifetime 1\n"
-        " prefix-preferred-lifetime 1\n prefix-valid-lifetime 1\n";
+        " address-preferred-lifetime 3\n address-valid-lifetime 3\n"
+        " prefix-preferred-lifetime 3\n prefix-valid-lifetime 3\n";
     f = recorded(lifetimes);
     r = ask(f, lq_new(f, DK_LQ_QUERY_BY_ADDRESS, "::", "2001:db8:1::100", 0, false), REQUESTOR,
             false);
     assert_non_null(find(r, DK_OPT_CLIENT_DATA));
-    sleep(2);
+    sleep(4);
     r = ask(f, lq_new(f, DK_LQ_QUERY_BY_ADDRESS, "::", "2001:db8:1::100", 0, false), REQUESTOR,
             false);
     assert_null(find(r, DK_OPT_CLIENT_DATA));
