@@ -89,11 +89,11 @@ static void test_error_kinds(void **state)
                  "needs at least one of 'server-address', 'multicast-address', 'server-fqdn'");
 }
 
-/* leasequery and listen-tcp are refused, bodies unchecked. */
+/* leasequery is refused, its body unchecked. */
 static void test_unsupported(void **state)
 {
     (void)state;
-    static const char *const names[] = {"leasequery", "listen-tcp"};
+    static const char *const names[] = {"leasequery"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         char text[256], expect[64];
         snprintf(text, sizeof(text),
@@ -106,6 +106,20 @@ static void test_unsupported(void **state)
     /* Inside a filter too. */
     refused_once("t.conf", "<subnet 2001:db8::/32>\n  <leasequery/>\n</subnet>\n", N,
                  "t.conf:2: ", "leasequery is not supported yet");
+}
+
+/* listen-tcp: the argument or the original's 'address' key, not both. */
+static void test_listen_tcp(void **state)
+{
+    (void)state;
+    refused_once("t.conf", "<listen-tcp/>\n", N, "t.conf:1: ",
+                 "<listen-tcp> needs an address: as its argument or 'address', not both");
+    refused_once("t.conf", "<listen-tcp ::>\n  address ::\n</listen-tcp>\n", N, "t.conf:1: ",
+                 "<listen-tcp> needs an address: as its argument or 'address', not both");
+    refused_once("t.conf", "<listen-tcp ff02::1:2/>\n", N, "t.conf:1: ",
+                 "<listen-tcp> needs a unicast address or ::");
+    refused_once("t.conf", "<listen-tcp ::>\n  max-connections 0\n</listen-tcp>\n", N,
+                 "t.conf:2: ", "max-connections");
 }
 
 static void test_placement(void **state)
@@ -491,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_docs_example_fixed),
         cmocka_unit_test(test_error_kinds),
         cmocka_unit_test(test_unsupported),
+        cmocka_unit_test(test_listen_tcp),
         cmocka_unit_test(test_placement),
         cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_all_errors_reported),
