@@ -12,8 +12,9 @@
  *                    (missing Client or Server Identifier, a Server
  *                    Identifier where none may be, an IA in an
  *                    Information-request)
- *   DO_NOT_RESPOND   a message type we do not serve (leasequery: not
- *                    supported yet; types we do not know)
+ *   DO_NOT_RESPOND   a message type we do not serve (types we do not
+ *                    know); a Leasequery goes to the handlers, which
+ *                    answer it or not
  */
 #include <string.h>
 
@@ -62,9 +63,6 @@ enum dk_verdict dk__receive_check(const struct dk_msg *outer, const struct dk_ms
     case DK_MSG_RELAY_FORW:
         *rule = "Relay-forward without a Relay Message option";
         return DK_VERDICT_UNPARSABLE;
-    case DK_MSG_LEASEQUERY:
-        *rule = "leasequery is not supported";
-        return DK_VERDICT_DO_NOT_RESPOND;
     case DK_MSG_SOLICIT:
     case DK_MSG_REQUEST:
     case DK_MSG_CONFIRM:
@@ -73,6 +71,7 @@ enum dk_verdict dk__receive_check(const struct dk_msg *outer, const struct dk_ms
     case DK_MSG_RELEASE:
     case DK_MSG_DECLINE:
     case DK_MSG_INFORMATION_REQUEST:
+    case DK_MSG_LEASEQUERY:
         break;
     default:
         *rule = "unknown message type";
@@ -110,6 +109,12 @@ enum dk_verdict dk__receive_check(const struct dk_msg *outer, const struct dk_ms
             *rule = "Server Identifier of another server";
             return DK_VERDICT_FOR_OTHER_SERVER;
         }
+        if (!cid) {
+            *rule = "no Client Identifier";
+            return DK_VERDICT_UNPARSABLE;
+        }
+        break;
+    case DK_MSG_LEASEQUERY: /* RFC 5007 §4.1.1: a requestor identifies itself */
         if (!cid) {
             *rule = "no Client Identifier";
             return DK_VERDICT_UNPARSABLE;

@@ -236,17 +236,20 @@ static void test_rule_relayed_advertise_not_allowed(void **state)
     fx_free(f);
 }
 
-/* ---- what we do not serve */
+/* ---- leasequery reaches the handlers only with a Client Identifier
+ * (RFC 5007 §4.1.1) */
 
-static void test_rule_leasequery_not_served(void **state)
+static void test_rule_leasequery_needs_client_id(void **state)
 {
     (void)state;
     struct fx *f = fx_new("");
     struct dk_bmsg *m = dk_bmsg_new(&f->arena, DK_MSG_LEASEQUERY);
     fx_rx_direct(f);
-    assert_int_equal(fx_send(f, m), DK_VERDICT_DO_NOT_RESPOND);
+    assert_int_equal(fx_send(f, m), DK_VERDICT_UNPARSABLE);
     fx_free(f);
 }
+
+/* ---- what we do not serve */
 
 static void test_rule_unknown_type(void **state)
 {
@@ -387,7 +390,7 @@ int main(void)
         T(relay_reply_not_allowed),
         T(leasequery_answers_not_allowed),
         T(relayed_advertise_not_allowed),
-        T(leasequery_not_served),
+        T(leasequery_needs_client_id),
         T(unknown_type),
         T(relay_forward_without_relay_message),
         T(truncated),
