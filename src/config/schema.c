@@ -242,6 +242,19 @@ static const struct dk_config_key_def listen_unicast_keys[] = {
         "interface of the address; needed for all, auto and link-local addresses"),
 };
 
+static const struct dk_config_key_def listen_tcp_keys[] = {
+    KEY("mark", T_STR(256), DK_CFG_MULTI, "unmarked", NULL,
+        "tag for <marked-with> (the first <listen-tcp>'s marks apply to every connection)"),
+    KEY("address", T_IPV6(0), 0, NULL, NULL,
+        "the original's spelling of the argument: the address to listen on (:: for all)"),
+    KEY("max-connections", T_UINT(1, 1000), 0, "10", NULL,
+        "connections at once; more are accepted and closed at once"),
+    KEY("allow-from", T_PREFIX, DK_CFG_MULTI, NULL, NULL,
+        "requestors allowed to connect (default: everyone); up to 16"),
+    KEY("idle-timeout", T_TIME(1, 86400), 0, "30", NULL,
+        "close a connection without a query, or whose reader stalls, this long"),
+};
+
 static const struct dk_config_key_def subnet_group_keys[] = {
     KEY("prefix", T_PREFIX, DK_CFG_MULTI | DK_CFG_REQUIRED, NULL, NULL, "a link prefix"),
 };
@@ -467,6 +480,32 @@ static int check_listen_unicast(const struct dk_config_section *s, char *msg, si
     if (!s->arg.word && ifv && ifv->word) {
         snprintf(msg, len, "<listen-unicast> of one address needs one interface, not *");
         return -1;
+    }
+    return 0;
+}
+
+static int line_of(const struct dk_config_section *s, const char *key);
+
+/* <listen-tcp ADDRESS> or the original's <listen-tcp> address ADDRESS. */
+static int check_listen_tcp(const struct dk_config_section *s, char *msg, size_t len)
+{
+    const struct dk_config_value *a = val(s, "address");
+    if (s->has_arg == (a != NULL)) {
+        snprintf(msg, len, "<listen-tcp> needs an address: as its argument or 'address', not both");
+        return -1;
+    }
+    const uint8_t *addr = a ? a->v.addr : s->arg.v.addr;
+    if (addr[0] == 0xff) {
+        snprintf(msg, len, "<listen-tcp> needs a unicast address or ::");
+        return -1;
+    }
+    if (addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80) {
+        snprintf(msg, len, "<listen-tcp> of a link-local address is not supported");
+        return -1;
+    }
+    if (dk_config_count(s, "allow-from") > 16) {
+        snprintf(msg, len, "<listen-tcp> takes at most 16 allow-from prefixes");
+        return line_of(s, "allow-from");
     }
     return 0;
 }
@@ -705,7 +744,9 @@ static const struct dk_config_section_def schema[] = {
     SECTION("listen-unicast", DK_CFG_KIND_LISTENER, DK_CFG_AT_TOP, 0, 0, NULL, DK_CFG_ARG_REQUIRED,
             T_UNICAST_LISTEN, "an IPv6 address, all or auto", KEYS(listen_unicast_keys),
             check_listen_unicast, "a unicast address (for relays)"),
-    UNSUPPORTED("listen-tcp", DK_CFG_AT_TOP),
+    SECTION("listen-tcp", DK_CFG_KIND_LISTENER, DK_CFG_AT_TOP, 0, 0, NULL, DK_CFG_ARG_OPTIONAL,
+            T_IPV6(0), "an IPv6 address or ::", KEYS(listen_tcp_keys), check_listen_tcp,
+            "bulk leasequery over TCP port 547 (RFC 5460 §5.2)"),
 
     /* Filters */
     SECTION("subnet", DK_CFG_KIND_FILTER, HANDLER_WHERE, DK_CFG_IN_FILTER, 0, NULL,

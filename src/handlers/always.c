@@ -173,12 +173,13 @@ DK__HANDLER(rapid_commit, "rapid-commit", .help = "answers Solicit with Reply (R
  * messages", §16): a client that unicasts to a server that did not send it
  * a Server Unicast option gets a Reply with UseMulticast. Relayed requests
  * always reach us by unicast and are not concerned, nor is a Leasequery
- * (RFC 5007 §4.2.1: a requestor may unicast it; RFC 5460: TCP is unicast). */
+ * (RFC 5007 §4.1: a requestor may unicast it; over TCP it always is). */
 
 static int reject_unicast_pre(struct dk_bundle *b, const struct dk_hctx *h)
 {
     (void)h;
-    if (b->multicast || !b->direct || b->allow_unicast || b->request->type == DK_MSG_LEASEQUERY)
+    if (b->multicast || !b->direct || b->allow_unicast || b->tcp ||
+        b->request->type == DK_MSG_LEASEQUERY)
         return DK_CONTINUE;
     return dk_bundle_reply_status(b, DK_STATUS_USE_MULTICAST,
                                   "Please use multicast: this server does not accept unicast");

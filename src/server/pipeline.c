@@ -37,6 +37,7 @@ struct listener {
     bool iface;    /* listen-interface (else listen-unicast) */
     bool any_if;   /* interface "*" or none given */
     bool any_addr; /* listen-unicast all/auto */
+    bool tcp;      /* listen-tcp: only for requests over TCP */
     char ifname[32];
     uint8_t addr[16];
     char **marks;
@@ -335,7 +336,11 @@ static int build_listener(struct dk_pipeline *p, const struct dk_config_section 
     struct listener *l = &v[p->nlisteners++];
     memset(l, 0, sizeof(*l));
     l->iface = strcmp(s->type, "listen-interface") == 0;
-    if (l->iface) {
+    l->tcp = strcmp(s->type, "listen-tcp") == 0;
+    if (l->tcp) {
+        /* The connection does not say which <listen-tcp> it came from (rx
+         * has no local address): the first one's marks. */
+    } else if (l->iface) {
         l->any_if = s->arg.word != NULL;
         snprintf(l->ifname, sizeof(l->ifname), "%s", l->any_if ? "" : s->arg.v.s);
     } else {
@@ -567,6 +572,12 @@ static void find_marks(const struct dk_pipeline *p, const struct dk_rx *rx, stru
         for (size_t i = 0; i < p->nlisteners && !hit; i++) {
             const struct listener *l = &p->listeners[i];
             bool ifmatch = !l->any_if && strcmp(l->ifname, ifname) == 0;
+            if (l->tcp != rx->tcp)
+                continue;
+            if (l->tcp) {
+                hit = l;
+                break;
+            }
             switch (pass) {
             case 0:
                 hit = !rx->multicast && !l->iface && !l->any_addr &&
@@ -662,6 +673,9 @@ static int init_response(struct dk_bundle *b)
     case DK_MSG_SOLICIT:
         type = DK_MSG_ADVERTISE;
         break;
+    case DK_MSG_LEASEQUERY: /* RFC 5007 §4.3.3 */
+        type = DK_MSG_LEASEQUERY_REPLY;
+        break;
     case DK_MSG_CONFIRM: {
         /* §18.3.3: no addresses in any IA, no reply. */
         bool any = false;
@@ -675,9 +689,6 @@ static int init_response(struct dk_bundle *b)
         type = DK_MSG_REPLY;
         break;
     }
-    case DK_MSG_LEASEQUERY: /* RFC 5007 §4.3.3 */
-        type = DK_MSG_LEASEQUERY_REPLY;
-        break;
     default:
         type = DK_MSG_REPLY;
         break;

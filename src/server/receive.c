@@ -66,7 +66,6 @@ enum dk_verdict dk__receive_check(const struct dk_msg *outer, const struct dk_ms
     case DK_MSG_RELAY_FORW:
         *rule = "Relay-forward without a Relay Message option";
         return DK_VERDICT_UNPARSABLE;
-    case DK_MSG_LEASEQUERY:
     case DK_MSG_SOLICIT:
     case DK_MSG_REQUEST:
     case DK_MSG_CONFIRM:
@@ -75,6 +74,7 @@ enum dk_verdict dk__receive_check(const struct dk_msg *outer, const struct dk_ms
     case DK_MSG_RELEASE:
     case DK_MSG_DECLINE:
     case DK_MSG_INFORMATION_REQUEST:
+    case DK_MSG_LEASEQUERY:
         break;
     default:
         *rule = "unknown message type";

@@ -236,9 +236,10 @@ static void test_rule_relayed_advertise_not_allowed(void **state)
     fx_free(f);
 }
 
-/* ---- what we do not serve */
+/* ---- leasequery reaches the handlers only with a Client Identifier and a
+ * query (RFC 5007 §4.1.1, §4.3.1), and gets no reply without a handler */
 
-static void test_rule_leasequery_not_served(void **state)
+static void test_rule_leasequery_needs_client_id(void **state)
 {
     (void)state;
     struct fx *f = fx_new("");
@@ -262,6 +263,8 @@ static void test_rule_leasequery_not_served(void **state)
     assert_string_equal(f->res.why, "no leasequery handler");
     fx_free(f);
 }
+
+/* ---- what we do not serve */
 
 static void test_rule_unknown_type(void **state)
 {
@@ -402,7 +405,7 @@ int main(void)
         T(relay_reply_not_allowed),
         T(leasequery_answers_not_allowed),
         T(relayed_advertise_not_allowed),
-        T(leasequery_not_served),
+        T(leasequery_needs_client_id),
         T(unknown_type),
         T(relay_forward_without_relay_message),
         T(truncated),
