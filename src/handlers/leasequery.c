@@ -811,9 +811,11 @@ static int lq_answer(struct dk_bundle *b, const struct dk_hctx *h)
         dk__lqc_close(c);
         return DK_CONTINUE;
     }
-    /* Bulk: the rest, if there is more than the first client. */
+    /* Bulk (RFC 5460 §5.3): after a LEASEQUERY-REPLY with a client, the
+     * others in LEASEQUERY-DATA and a LEASEQUERY-DONE, even when there are
+     * no others; none found: the LEASEQUERY-REPLY alone. */
     st->cur = c;
-    if (rc == 1 && stream_step(st) == 0 && st->pending) {
+    if (rc == 1 && stream_step(st) == 0) {
         b->stream = &st->s;
         return DK_CONTINUE;
     }
