@@ -10,6 +10,8 @@
                                     the summary of the answer
   dhcp6.py load ...                 relayed Solicits at a rate from ONE relay address and
                                     port; prints JSON {sent, answered, lost, ...}
+  dhcp6.py lq-clients FILE          the clients in ipv6-dhcp-test-leasequery -j output:
+                                    "DUID PREFIX-OR-ADDRESS" per lease, sorted
 
 The TLV walk here is deliberately independent of libdhcpkit: RFC 8415 sizes, option
 lengths that fit exactly, DUID 3..130 octets, relay nesting <= 32.
@@ -315,8 +317,11 @@ def duid_ll(mac):
     return struct.pack("!HH", 3, 1) + mac
 
 
-def client_msg(mtype, xid, duid, ia_na=False, ia_pd=False, oro=(23, 24), server_id=None):
+def client_msg(mtype, xid, duid, ia_na=False, ia_pd=False, oro=(23, 24), server_id=None,
+               rapid_commit=False):
     o = opt(1, duid) + opt(8, b"\0\0")
+    if rapid_commit:
+        o += opt(14)
     if server_id:
         o += opt(2, server_id)
     if ia_na:
@@ -382,7 +387,8 @@ def cmd_query(a):
                          oro=oro)
     else:
         msg = client_msg(mtype, xid, duid_ll(mac), ia_na=a.ia_na, ia_pd=a.ia_pd,
-                         server_id=bytes.fromhex(a.server_id) if a.server_id else None, oro=oro)
+                         server_id=bytes.fromhex(a.server_id) if a.server_id else None, oro=oro,
+                         rapid_commit=a.rapid_commit)
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     if a.source:  # a leasequery requestor: from this address, port 546
         s.bind((a.source, 546))
@@ -488,6 +494,27 @@ def cmd_load(a):
     return 0 if stats["lost"] == 0 and stats["bad"] == 0 else 1
 
 
+def cmd_lq_clients(a):
+    """Every lease of every OPTION_CLIENT_DATA in the tool's JSON lines."""
+    rows = []
+    for line in open(a.file, encoding="utf-8"):
+        if not line.strip():
+            continue
+        for o in json.loads(line).get("options", []):
+            if o.get("code") != 45:
+                continue
+            inner = o.get("options", [])
+            duid = next((k["duid"]["hex"] for k in inner if k.get("code") == 1), "?")
+            for k in inner:
+                if k.get("code") == 26:
+                    rows.append(f"{duid} {k['prefix']}")
+                elif k.get("code") == 5:
+                    rows.append(f"{duid} {k.get('address')}")
+    for r in sorted(rows):
+        print(r)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -521,6 +548,7 @@ def main():
     p.add_argument("--oro", default="23,24", help="option codes to request, comma-separated")
     p.add_argument("--ia-na", action="store_true")
     p.add_argument("--ia-pd", action="store_true")
+    p.add_argument("--rapid-commit", action="store_true", help="a Rapid Commit option (14)")
     p.add_argument("--timeout", type=float, default=1.0)
     p.add_argument("--tries", type=int, default=3)
     p.add_argument("--json", action="store_true")
@@ -531,9 +559,11 @@ def main():
     p.add_argument("--rate", type=float, default=500)
     p.add_argument("--count", type=int, default=1000)
     p.add_argument("--wait", type=float, default=2.0)
+    p = sub.add_parser("lq-clients")
+    p.add_argument("file")
     a = ap.parse_args()
     return {"check-pcap": cmd_check_pcap, "summary": cmd_summary, "query": cmd_query,
-            "load": cmd_load}[a.cmd](a)
+            "load": cmd_load, "lq-clients": cmd_lq_clients}[a.cmd](a)
 
 
 if __name__ == "__main__":
