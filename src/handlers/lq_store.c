@@ -91,6 +91,10 @@ int dk__lqs_open(const char *path, bool write, struct dk__lqs **out, char *err, 
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK ||
         sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK)
         goto fail;
+    /* A reader (a worker's, a bulk answer's) caches at most 256 KiB of
+     * pages, so that an answer of any size takes bounded memory. */
+    if (!write && sqlite3_exec(s->db, "PRAGMA cache_size=-256", NULL, NULL, &msg) != SQLITE_OK)
+        goto fail;
     if (write) {
         if (sqlite3_exec(s->db, schema_sql, NULL, NULL, &msg) != SQLITE_OK)
             goto fail;

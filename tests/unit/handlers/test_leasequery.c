@@ -7,11 +7,14 @@
  * out, Release and expiry, the ACL (nobody without allow-from), the bulk
  * types refused over UDP, and the bulk stream over TCP: N clients give a
  * LEASEQUERY-REPLY, N-1 LEASEQUERY-DATA and a LEASEQUERY-DONE (one client:
- * the DONE alone; none: the REPLY alone), and it outlives the pipeline that
- * made it.
+ * the DONE alone; none: the REPLY alone), it outlives the pipeline that
+ * made it, and 20000 clients take no more memory than a few.
  */
+#include <malloc.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../../../src/handlers/lq_store.h"
 #include "fixture.h"
 
 static char dir[64], dbpath[96], csvpath[96];
@@ -450,6 +453,65 @@ static void test_bulk_stream(void **state)
     remove_dir(NULL);
 }
 
+#define NBIG 20000
+
+/* Bounded: a store of NBIG clients of one relay (written through the
+ * store's own API, as the writer thread does), pulled to its end: the heap
+ * in use never grows by more than 1 MiB above what it was when the stream
+ * was handed over (SQLite's page cache of a reader is 256 KiB; holding the
+ * clients would take several MiB). */
+static void test_stream_bounded(void **state)
+{
+    (void)state;
+    char err[256];
+    struct dk__lqs *w;
+    assert_int_equal(dk__lqs_open(dbpath, true, &w, err, sizeof(err)), 0);
+    dk__lqs_begin(w);
+    for (unsigned i = 0; i < NBIG; i++) {
+        uint8_t duid[10] = {0, 3, 0, 1, 2, 0, 0, 0, (uint8_t)(i >> 8), (uint8_t)i};
+        struct dk__lq_lease l = {.plen = 56, .prefix = true, .pref = 3600, .valid = 7200};
+        l.addr[0] = 0x20;
+        l.addr[1] = 0x01;
+        l.addr[2] = 0x0d;
+        l.addr[3] = 0xb8;
+        l.addr[4] = (uint8_t)(i >> 8);
+        l.addr[5] = (uint8_t)i;
+        struct dk__lq_id id = {DK_OPT_RELAY_ID, relay_duid, sizeof(relay_duid)};
+        struct dk__lq_update u = {.duid = duid,
+                                  .duid_len = sizeof(duid),
+                                  .now = time(NULL),
+                                  .leases = &l,
+                                  .nleases = 1,
+                                  .ids = &id,
+                                  .nids = 1};
+        addr("2001:db8:2::1", u.link);
+        assert_int_equal(dk__lqs_apply(w, &u), 0);
+    }
+    dk__lqs_commit(w);
+    dk__lqs_close(w);
+
+    write_csv(rows);
+    struct fx *f = fx_lq(NULL, NULL);
+    const struct dk_msg *r =
+        ask(f, lq_new(f, DK_LQ_QUERY_BY_RELAY_ID, "::", relay_duid, sizeof(relay_duid), false),
+            REQUESTOR, true);
+    assert_non_null(find(r, DK_OPT_CLIENT_DATA));
+    struct dk_msg_stream *s = f->res.stream;
+    assert_non_null(s);
+    static uint8_t buf[65535];
+    size_t base = mallinfo2().uordblks, peak = base, ndata = 0;
+    for (int n; (n = s->next(s, buf, sizeof(buf))) > 0;) {
+        ndata += buf[0] == DK_MSG_LEASEQUERY_DATA;
+        size_t now = mallinfo2().uordblks;
+        peak = now > peak ? now : peak;
+    }
+    s->close(s);
+    assert_int_equal(ndata, NBIG - 1);
+    assert_true(peak - base < ((size_t)1 << 20));
+    fx_free(f);
+    remove_dir(NULL);
+}
+
 /* Both syntaxes; <leasequery> needs its store. */
 static void test_config(void **state)
 {
@@ -493,6 +555,7 @@ int main(void)
         cmocka_unit_test_setup(test_release_and_expiry, setup_dir),
         cmocka_unit_test_setup(test_client_link, setup_dir),
         cmocka_unit_test_setup(test_bulk_stream, setup_dir),
+        cmocka_unit_test_setup(test_stream_bounded, setup_dir),
         cmocka_unit_test_setup(test_config, setup_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
