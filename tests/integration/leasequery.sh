@@ -6,7 +6,8 @@
 # requestor in allow-from asks by an address inside the delegated prefix and
 # by the client-id that answer names, and gets the prefix; a requestor
 # outside allow-from gets NotAllowed; after a restart of the server the
-# answer is still there (the lease store is a file).
+# answer is still there (the lease store is a file), and a new client's
+# lease (a relay simulator's Solicit with Rapid Commit) is recorded too.
 #
 #  cli: c1 -- rly1: dibbler 2001:db8:abc::1 | 2001:db8:ff::2 --+
 #                                                               +-- sw (br0: requestors
@@ -21,12 +22,14 @@ ip netns exec "dk$ID-sw" sysctl -qw net.ipv6.conf.br0.accept_dad=0
 addr sw br0 2001:db8:ff::9/64
 addr sw br0 2001:db8:ff::8/64
 
-printf 'id,address,prefix\nremote-id-str:3561:CUST1,,2001:db8:abc:100::/56\n' >"$T/assignments.csv"
+printf 'id,address,prefix\nremote-id-str:3561:CUST1,,2001:db8:abc:100::/56\n%s\n' \
+    "remote-id-str:3561:CUST9,,2001:db8:abc:900::/56" >"$T/assignments.csv"
 chmod 644 "$T/assignments.csv"
 # The store's folder belongs to the engine's user, who makes the file.
 mkdir "$T/lq"
 chown "$SRV_USER:$SRV_GROUP" "$T/lq"
 write_conf "$T/srv.conf" <<EOF
+allow-rapid-commit yes
 <listen-unicast 2001:db8:ff::1/>
 <static-csv $T/assignments.csv/>
 <leasequery>
@@ -57,16 +60,23 @@ lq() { # FROM ARGS...
     query sw --type leasequery --source "$from" --server 2001:db8:ff::1 --timeout 1 --tries 2 \
         --oro "" "$@"
 }
-# Asks by an address inside the delegated prefix until the answer names it
-# (the store is written behind the replies, by a thread of its own).
-by_address() {
+# Asks from the allowed requestor until the answer matches PATTERN (the
+# store is written behind the replies, by a thread of its own); $ANSWER is
+# the last answer.
+lq_until() { # PATTERN ARGS...
+    pat=$1
+    shift
     for _ in $(seq 50); do
-        ANSWER=$(lq 2001:db8:ff::9 --lq-type 1 --lq-address 2001:db8:abc:100::1)
-        case $ANSWER in *" pd=2001:db8:abc:100::/56 "*) return 0 ;; esac
+        ANSWER=$(lq 2001:db8:ff::9 "$@")
+        case $ANSWER in $pat) return 0 ;; esac
         sleep 0.2
     done
-    log "by address: $ANSWER"
+    log "$*: $ANSWER"
     return 1
+}
+# By an address inside the delegated prefix.
+by_address() {
+    lq_until "* pd=2001:db8:abc:100::/56 *" --lq-type 1 --lq-address 2001:db8:abc:100::1
 }
 check "by address (inside the delegated prefix): the client and its prefix" by_address
 echo "$ANSWER" >>"$T/answers.txt"
@@ -102,6 +112,17 @@ check "the server stops" stop_server
 check "the server starts again" start_server srv "$T/srv.conf"
 check "after the restart, by address: still the client and its prefix" by_address
 check "after the restart, by client-id: still the same prefix" by_client_id "$CLIENT"
+# And the restarted server records: a client of the relay simulator (Remote-ID
+# 3561:CUST9) gets its /56 by Solicit with Rapid Commit, and is found.
+new_client() {
+    r=$(query sw --relay 2001:db8:ff::9 --server 2001:db8:ff::1 --link 2001:db8:abc::1 \
+        --peer fe80::99 --mac 02:00:00:00:00:99 --ia-pd --oro "" --rapid-commit \
+        --relay-option "37:00000de9$(hexof CUST9)" --timeout 2 --tries 3)
+    case $r in *"/REPLY "*" pd=2001:db8:abc:900::/56 "*) ;; *) log "new client: $r" && return 1 ;; esac
+    lq_until "* pd=2001:db8:abc:900::/56 clients=00030001020000000099 *" \
+        --lq-type 1 --lq-address 2001:db8:abc:9ff::1
+}
+check "after the restart, a new client's lease is recorded and found" new_client
 check "the engine's sandbox allowed every system call" \
     sh -c '! grep -q "system call .* is not allowed" "$1"' sh "$T/srv.log"
 check "the server is still running" kill -0 "$SRV_PID"

@@ -302,6 +302,9 @@ wait_env() { # MARK PATTERN [TENTHS]
     return 1
 }
 
+# The octets of TEXT in hex (Remote-ID and Subscriber-ID values).
+hexof() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+
 # dibbler-relay in namespace NS, in its own mount namespace (its state and
 # log folders are fixed paths): clients on DOWN (multicast) with the
 # Interface-ID IFID, the server at UPSTREAM by unicast on UP, and the
@@ -313,7 +316,7 @@ dibbler_relay() { # NS ENTERPRISE TEXT DOWN IFID UP UPSTREAM [EXTRA]
     cat >"$d/etc/relay.conf" <<EOF
 log-level 8
 log-mode short
-option remote-id $2-0x$(printf '%s' "$3" | od -An -tx1 | tr -d ' \n')
+option remote-id $2-0x$(hexof "$3")
 ${8:-}
 iface $4 {
     client multicast yes

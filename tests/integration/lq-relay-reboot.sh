@@ -21,7 +21,6 @@ addr sw br0 2001:db8:ff::9/64
 N=5
 RA=00030001020000000a0a
 RB=00030001020000000b0b
-hexof() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 {
     echo "id,address,prefix"
     for n in $(seq $((N + 1))); do echo "remote-id-str:3561:CUST$n,,2001:db8:abc:${n}00::/56"; done

@@ -81,7 +81,6 @@ relays_up() {
     dibbler_relay rb 9 LINE-RB "d$ID" 4242 "u$ID" 2001:db8:ff::1 "option link-layer"
     dibbler_relay ra 9 LINE-RA "d$ID" 4343 "u$ID" 2001:db8:5::1
 }
-hexof() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 # dhcrelay -I -l IF#N sends N as 4 octets in host (here little-endian) order.
 RD_IID=15000000
 RC_IID=1f000000
