@@ -91,6 +91,8 @@ struct dk_bundle_ia {
 /* First-wins bookkeeping of the built-in handlers (b->done). */
 #define DK_DONE_IANA_TIMING 0x1u
 #define DK_DONE_IAPD_TIMING 0x2u
+/* A leasequery handler answered the Leasequery (else it is dropped). */
+#define DK_DONE_LEASEQUERY 0x4u
 
 /*
  * The rest of a bulk leasequery answer (RFC 5460 §5.3: a LEASEQUERY-REPLY,

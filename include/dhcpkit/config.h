@@ -156,10 +156,11 @@ struct dk_config_key_def {
 };
 
 /* Where a section may appear (where) and what it may contain (contains). */
-#define DK_CFG_AT_TOP     0x1u /* at the top level */
-#define DK_CFG_IN_FILTER  0x2u /* inside a filter section */
-#define DK_CFG_IN_LOGGING 0x4u /* inside <logging> */
-#define DK_CFG_IN_MAP     0x8u /* inside <map-e> or <map-t> */
+#define DK_CFG_AT_TOP     0x1u  /* at the top level */
+#define DK_CFG_IN_FILTER  0x2u  /* inside a filter section */
+#define DK_CFG_IN_LOGGING 0x4u  /* inside <logging> */
+#define DK_CFG_IN_MAP     0x8u  /* inside <map-e> or <map-t> */
+#define DK_CFG_IN_LQ      0x10u /* inside <leasequery> */
 
 /* Kinds of section, for the consumer. */
 enum dk_config_kind {

@@ -120,6 +120,15 @@ enum dk_status {
     DK_STATUS_QUERY_TERMINATED = 11,
 };
 
+/* RFC 5007 §4.1.2.1, RFC 5460 §5.3: the query-type of OPTION_LQ_QUERY. */
+enum dk_lq_query_type {
+    DK_LQ_QUERY_BY_ADDRESS = 1,
+    DK_LQ_QUERY_BY_CLIENTID = 2,
+    DK_LQ_QUERY_BY_RELAY_ID = 3,
+    DK_LQ_QUERY_BY_LINK_ADDRESS = 4,
+    DK_LQ_QUERY_BY_REMOTE_ID = 5,
+};
+
 /* RFC 8415 §11.1, RFC 6355 */
 enum dk_duid_type {
     DK_DUID_LLT = 1,

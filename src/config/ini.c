@@ -587,6 +587,7 @@ static void map_interface(struct dk__ctx *ctx, struct dk__node *root, const stru
 #define KM_NUM  1u /* "-N" may follow (server-address-1) */
 #define KM_LIST 2u /* a list separated by blanks or commas */
 #define KM_RULE 4u /* a whole <map-rule>: "key value key value ..." */
+#define KM_SUB  8u /* the value is the argument of a sub-section named by key */
 
 struct keymap {
     const char *ini;
@@ -635,6 +636,14 @@ static const struct keymap km_map_e[] = {
 static const struct keymap km_map_t[] = {{"map-rule", KM_NUM | KM_RULE, "map-rule"},
                                          {NULL, 0, NULL}};
 
+/* Ours: dhcpkit 0.x had no leasequery. */
+static const struct keymap km_leasequery[] = {
+    {"allow-from", KM_NUM | KM_LIST, "allow-from"},
+    {"sensitive-option", KM_NUM | KM_LIST, "sensitive-option"},
+    {"store", KM_SUB, "lq-sqlite"},
+    {NULL, 0, NULL},
+};
+
 static const struct handler handlers[] = {
     {"preference", "preference", km_pref, false},
     {"recursivenameservers", "recursive-name-servers", km_rns, false},
@@ -663,6 +672,7 @@ static const struct handler handlers[] = {
     {"mape", "map-e", km_map_e, false},
     {"mapt", "map-t", km_map_t, false},
     {"lookingglass", "looking-glass", km_none, false},
+    {"leasequery", "leasequery", km_leasequery, false},
     {"unansweredia", "unanswered-ia", km_none, false},
     {"unanswerediapd", "unanswered-iapd", km_none, false},
     {"csvbasedfixedassignment", "static-csv", km_none, true},
@@ -771,6 +781,12 @@ static void map_keys(struct dk__ctx *ctx, struct dk__node *node, const struct ha
         if (m->ini && (m->flags & KM_RULE)) {
             if (kv->vlen)
                 map_rule(ctx, node, sec, kv);
+            continue;
+        }
+        if (m->ini && (m->flags & KM_SUB)) {
+            struct dk__node *sub = kv->vlen ? new_node(ctx, node, m->key, sec) : NULL;
+            if (sub)
+                dk__node_set_arg(ctx, sub, kv->val, kv->vlen, kv->line);
             continue;
         }
         const struct dk_config_key_def *kd =

@@ -40,6 +40,8 @@ static const char *where_name(unsigned where)
         return "only inside <logging>";
     if (where & DK_CFG_IN_MAP)
         return "only inside <map-e> or <map-t>";
+    if (where & DK_CFG_IN_LQ)
+        return "only inside <leasequery>";
     if (where & DK_CFG_IN_FILTER)
         return "only at the top level or inside a filter";
     return "only at the top level";

@@ -242,6 +242,19 @@ static const struct dk_config_key_def listen_unicast_keys[] = {
         "interface of the address; needed for all, auto and link-local addresses"),
 };
 
+static const struct dk_config_key_def listen_tcp_keys[] = {
+    KEY("mark", T_STR(256), DK_CFG_MULTI, "unmarked", NULL,
+        "tag for <marked-with> (the first <listen-tcp>'s marks apply to every connection)"),
+    KEY("address", T_IPV6(0), 0, NULL, NULL,
+        "the original's spelling of the argument: the address to listen on (:: for all)"),
+    KEY("max-connections", T_UINT(1, 1000), 0, "10", NULL,
+        "connections at once; more are accepted and closed at once"),
+    KEY("allow-from", T_PREFIX, DK_CFG_MULTI, NULL, NULL,
+        "requestors allowed to connect (default: everyone); up to 16"),
+    KEY("idle-timeout", T_TIME(1, 86400), 0, "30", NULL,
+        "close a connection without a query, or whose reader stalls, this long"),
+};
+
 static const struct dk_config_key_def subnet_group_keys[] = {
     KEY("prefix", T_PREFIX, DK_CFG_MULTI | DK_CFG_REQUIRED, NULL, NULL, "a link prefix"),
 };
@@ -382,6 +395,30 @@ static const struct dk_config_key_def looking_glass_keys[] = {
     KEY("server-name", T_STR(255), 0, NULL, NULL, "name in every record (default: host name)"),
 };
 
+/* The original's <leasequery> (dhcpkit/ipv6/extensions/leasequery): who may
+ * ask, and what the answers never carry. Its store is an <lq-sqlite FILE>
+ * inside it (INI: store = FILE). Without allow-from everyone is refused
+ * (what the original did, whatever its docs said). */
+static const struct dk_config_key_def leasequery_keys[] = {
+    KEY("allow-from", T_PREFIX, DK_CFG_MULTI, NULL, NULL,
+        "requestors whose source address is in one of these prefixes may ask (default: nobody)"),
+    KEY("sensitive-option", T_STR(64), DK_CFG_MULTI, NULL, NULL,
+        "an option code or name never included in the Client Data"),
+};
+
+/* <leasequery> needs exactly one store. */
+static int check_leasequery(const struct dk_config_section *s, char *msg, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->nchildren; i++)
+        n += strcmp(s->children[i]->type, "lq-sqlite") == 0;
+    if (n == 0) {
+        snprintf(msg, len, "<leasequery> needs its store: <lq-sqlite FILE/> (INI: store = FILE)");
+        return -1;
+    }
+    return 0;
+}
+
 static const struct dk_config_key_def unanswered_keys[] = {
     KEY("authoritative", T_BOOL, 0, "no", NULL,
         "Renew of an unknown IA: lifetimes 0 (yes) or NoBinding (no)"),
@@ -443,6 +480,32 @@ static int check_listen_unicast(const struct dk_config_section *s, char *msg, si
     if (!s->arg.word && ifv && ifv->word) {
         snprintf(msg, len, "<listen-unicast> of one address needs one interface, not *");
         return -1;
+    }
+    return 0;
+}
+
+static int line_of(const struct dk_config_section *s, const char *key);
+
+/* <listen-tcp ADDRESS> or the original's <listen-tcp> address ADDRESS. */
+static int check_listen_tcp(const struct dk_config_section *s, char *msg, size_t len)
+{
+    const struct dk_config_value *a = val(s, "address");
+    if (s->has_arg == (a != NULL)) {
+        snprintf(msg, len, "<listen-tcp> needs an address: as its argument or 'address', not both");
+        return -1;
+    }
+    const uint8_t *addr = a ? a->v.addr : s->arg.v.addr;
+    if (addr[0] == 0xff) {
+        snprintf(msg, len, "<listen-tcp> needs a unicast address or ::");
+        return -1;
+    }
+    if (addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80) {
+        snprintf(msg, len, "<listen-tcp> of a link-local address is not supported");
+        return -1;
+    }
+    if (dk_config_count(s, "allow-from") > 16) {
+        snprintf(msg, len, "<listen-tcp> takes at most 16 allow-from prefixes");
+        return line_of(s, "allow-from");
     }
     return 0;
 }
@@ -681,7 +744,9 @@ static const struct dk_config_section_def schema[] = {
     SECTION("listen-unicast", DK_CFG_KIND_LISTENER, DK_CFG_AT_TOP, 0, 0, NULL, DK_CFG_ARG_REQUIRED,
             T_UNICAST_LISTEN, "an IPv6 address, all or auto", KEYS(listen_unicast_keys),
             check_listen_unicast, "a unicast address (for relays)"),
-    UNSUPPORTED("listen-tcp", DK_CFG_AT_TOP),
+    SECTION("listen-tcp", DK_CFG_KIND_LISTENER, DK_CFG_AT_TOP, 0, 0, NULL, DK_CFG_ARG_OPTIONAL,
+            T_IPV6(0), "an IPv6 address or ::", KEYS(listen_tcp_keys), check_listen_tcp,
+            "bulk leasequery over TCP port 547 (RFC 5460 §5.2)"),
 
     /* Filters */
     SECTION("subnet", DK_CFG_KIND_FILTER, HANDLER_WHERE, DK_CFG_IN_FILTER, 0, NULL,
@@ -738,7 +803,12 @@ static const struct dk_config_section_def schema[] = {
     SECTION("plugin", DK_CFG_KIND_HANDLER, HANDLER_WHERE, 0, DK_CFG_FREE_KEYS, NULL,
             DK_CFG_ARG_REQUIRED, T_PATH(0), "a shared object", NOKEYS, NULL,
             "ours: a handler plug-in; its keys are passed on as text"),
-    UNSUPPORTED("leasequery", HANDLER_WHERE),
+    SECTION("leasequery", DK_CFG_KIND_HANDLER, HANDLER_WHERE, DK_CFG_IN_LQ, 0, NULL,
+            DK_CFG_ARG_NONE, T_NONE, NULL, KEYS(leasequery_keys), check_leasequery,
+            "records leases and answers Leasequery (RFC 5007) and Bulk Leasequery (RFC 5460)"),
+    SECTION("lq-sqlite", DK_CFG_KIND_SETTINGS, DK_CFG_IN_LQ, 0, 0, "lq-store", DK_CFG_ARG_REQUIRED,
+            T_PATH(0), "an SQLite file (made if missing)", NOKEYS, NULL,
+            "the leasequery's lease store"),
     SECTION("map-e", DK_CFG_KIND_HANDLER, HANDLER_WHERE, DK_CFG_IN_MAP, 0, NULL, DK_CFG_ARG_NONE,
             T_NONE, NULL, KEYS(map_e_keys), check_map_e,
             "MAP-E container option (RFC 7598 §5.1): rules and BRs"),

@@ -56,6 +56,11 @@ bool dk__oro_governed(uint16_t code)
     case DK_OPT_IA_PD:
     case DK_OPT_IAPREFIX:
     case DK_OPT_CLIENT_FQDN: /* RFC 4704 §5: answered when the client sent one */
+    case DK_OPT_LQ_QUERY:    /* RFC 5007 §4.1.2: the leasequery answer itself */
+    case DK_OPT_CLIENT_DATA:
+    case DK_OPT_CLT_TIME:
+    case DK_OPT_LQ_RELAY_DATA: /* asked for in the ORO inside the query (§4.1.2.1) */
+    case DK_OPT_LQ_CLIENT_LINK:
         return false;
     default:
         return true;
@@ -167,12 +172,14 @@ DK__HANDLER(rapid_commit, "rapid-commit", .help = "answers Solicit with Reply (R
 /* ---- reject-unicast: RFC 8415 §18.3.1-§18.3.8 ("Reception of unicast
  * messages", §16): a client that unicasts to a server that did not send it
  * a Server Unicast option gets a Reply with UseMulticast. Relayed requests
- * always reach us by unicast and are not concerned. */
+ * always reach us by unicast and are not concerned, nor is a Leasequery
+ * (RFC 5007 §4.1: a requestor may unicast it; over TCP it always is). */
 
 static int reject_unicast_pre(struct dk_bundle *b, const struct dk_hctx *h)
 {
     (void)h;
-    if (b->multicast || !b->direct || b->allow_unicast)
+    if (b->multicast || !b->direct || b->allow_unicast || b->tcp ||
+        b->request->type == DK_MSG_LEASEQUERY)
         return DK_CONTINUE;
     return dk_bundle_reply_status(b, DK_STATUS_USE_MULTICAST,
                                   "Please use multicast: this server does not accept unicast");

@@ -68,6 +68,9 @@ extern const struct dk_handler_api dk__h_static_lmdb;
 /* looking_glass.c */
 extern const struct dk_handler_api dk__h_looking_glass;
 
+/* leasequery.c: RFC 5007, RFC 5460 */
+extern const struct dk_handler_api dk__h_leasequery;
+
 /* Whether the reply carries configuration options: the answer to a Solicit,
  * Request, Renew, Rebind or Information-request (RFC 8415 §18.3.1-§18.3.6);
  * not to Confirm, Release or Decline (§18.3.3, §18.3.7, §18.3.8). */

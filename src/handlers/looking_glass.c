@@ -24,9 +24,6 @@
  * is only counted in the server's statistics.
  */
 #include <arpa/inet.h>
-#include <pthread.h>
-#include <sched.h>
-#include <sys/stat.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,13 +36,12 @@
 #include <dhcpkit/render.h>
 #include <dhcpkit/store.h>
 
+#include "capture.h"
 #include "handlers.h"
-#include "lg_queue.h"
+#include "bgwriter.h"
 
 #define LG_BATCH       512
-#define LG_IDLE_MS     20
 #define LG_PRUNE_EVERY 60000 /* ms between max-age prunes */
-#define LG_WARN_EVERY  10000 /* ms between warnings about dropped records */
 #define LG_JSON_START  ((size_t)4 << 10)
 #define LG_JSON_MAX    ((size_t)256 << 10)
 #define LG_ARENA       ((size_t)8 << 20) /* as a worker's: a decoded datagram fits */
@@ -83,12 +79,10 @@ struct lg {
     sqlite3 *db;
     bool db_ok, open_warned; /* db opened and prepared; its failure logged */
     sqlite3_stmt *ins, *prune, *age, *meta, *lease;
-    struct dk__lgq q;
+    struct dk__bgw w;
+    int64_t last_prune;
     uint8_t *amem; /* the writer's arena, for decoding and rendering */
     struct dk_arena arena;
-    pthread_t thread;
-    bool started;
-    _Atomic bool stop;
     struct dk_log log;
     uint64_t written;
 };
@@ -279,9 +273,11 @@ static void put_meta(struct lg *g, const char *key, int64_t v)
 }
 
 /* Writes up to LG_BATCH records in one transaction; returns how many. */
-static size_t write_batch(struct lg *g, int64_t *last_prune)
+static size_t write_batch(void *ctx)
 {
-    void *r = dk__lgq_pop(&g->q);
+    struct lg *g = ctx;
+    int64_t *last_prune = &g->last_prune;
+    void *r = dk__lgq_pop(&g->w.q);
     if (!r)
         return 0;
     if (!g->db_ok) {
@@ -296,16 +292,12 @@ static size_t write_batch(struct lg *g, int64_t *last_prune)
                 g->log.fn(g->log.ctx, DK_LOGLEVEL_ERROR, msg);
                 g->open_warned = true;
             }
-            size_t n = 0;
-            for (; r; r = dk__lgq_pop(&g->q), n++)
-                free(r);
-            atomic_fetch_add_explicit(&g->q.dropped, n, memory_order_relaxed);
-            return n;
+            return dk__bgw_discard(&g->w, r);
         }
     }
     size_t n = 0;
     sqlite3_exec(g->db, "BEGIN", NULL, NULL, NULL);
-    for (; r; r = n < LG_BATCH ? dk__lgq_pop(&g->q) : NULL) {
+    for (; r; r = n < LG_BATCH ? dk__lgq_pop(&g->w.q) : NULL) {
         struct lg_rec rec;
         int rc = cook(&g->arena, r, &rec) ? write_rec(g, &rec) : SQLITE_OK;
         if (rc != SQLITE_OK && g->log.fn) {
@@ -324,42 +316,10 @@ static size_t write_batch(struct lg *g, int64_t *last_prune)
         sqlite3_reset(g->age);
         *last_prune = now;
     }
-    put_meta(g, "dropped", (int64_t)dk__lgq_dropped(&g->q));
+    put_meta(g, "dropped", (int64_t)dk__lgq_dropped(&g->w.q));
     put_meta(g, "written", (int64_t)g->written);
     sqlite3_exec(g->db, "COMMIT", NULL, NULL, NULL);
     return n;
-}
-
-static void *writer(void *arg)
-{
-    struct lg *g = arg;
-    /* The workers come first: on a busy machine the writer gets what CPU
-     * is left, and the queue (dropping and counting) absorbs the rest. */
-    struct sched_param sp = {0};
-    pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
-    int64_t last_prune = 0, last_warn = 0;
-    uint64_t warned = 0;
-    for (;;) {
-        bool stop = atomic_load(&g->stop);
-        size_t n = write_batch(g, &last_prune);
-        uint64_t dropped = dk__lgq_dropped(&g->q);
-        if (dropped != warned && g->log.fn && wall_ms() - last_warn >= LG_WARN_EVERY) {
-            char msg[160];
-            snprintf(msg, sizeof(msg),
-                     "looking-glass: %llu records dropped so far: the queue of %zu was full",
-                     (unsigned long long)dropped, dk__lgq_capacity(&g->q));
-            g->log.fn(g->log.ctx, DK_LOGLEVEL_WARNING, msg);
-            warned = dropped;
-            last_warn = wall_ms();
-        }
-        if (n == 0 && stop)
-            break;
-        if (n == 0) {
-            struct timespec ts = {0, LG_IDLE_MS * 1000000L};
-            nanosleep(&ts, NULL);
-        }
-    }
-    return NULL;
 }
 
 /* ---- configuration */
@@ -369,15 +329,7 @@ static void lg_destroy(void *state)
     struct lg *g = state;
     if (!g)
         return;
-    if (g->started) {
-        atomic_store(&g->stop, true);
-        pthread_join(g->thread, NULL);
-    }
-    if (g->q.cells) {
-        for (void *r; (r = dk__lgq_pop(&g->q));)
-            free(r);
-        dk__lgq_clear(&g->q);
-    }
+    dk__bgw_clear(&g->w);
     sqlite3_finalize(g->ins);
     sqlite3_finalize(g->prune);
     sqlite3_finalize(g->age);
@@ -412,42 +364,24 @@ static int lg_create(const struct dk_handler_args *a, void **state, char *err, s
     g->amem = malloc(LG_ARENA);
     if (g->amem)
         dk_arena_init(&g->arena, g->amem, LG_ARENA);
-    if (!g->path || !g->server || !g->amem || dk__lgq_init(&g->q, qlen) != 0) {
+    if (!g->path || !g->server || !g->amem || dk__bgw_init(&g->w, qlen) != 0) {
         lg_destroy(g);
         return DK_ENOMEM;
     }
-    /* An existing file is opened now, so that its problems are config
-     * errors. A missing one is made by the writer with the first record: a
-     * config check (ipv6-dhcpd -n, as root) must not leave a file the
-     * engine's user cannot write. Its folder must be writable now. */
-    struct stat st;
-    if (stat(g->path, &st) == 0) {
-        int rc = open_db(g, err, errlen);
-        if (rc != 0) {
-            lg_destroy(g);
-            return rc;
-        }
-        g->db_ok = true;
-    } else {
-        char *dir = strdup(g->path);
-        char *slash = dir ? strrchr(dir, '/') : NULL;
-        if (slash)
-            *(slash == dir ? slash + 1 : slash) = 0;
-        int ok = dir && access(slash ? dir : ".", W_OK | X_OK) == 0;
-        free(dir);
-        if (!ok) {
-            snprintf(err, errlen, "%s: cannot be made: its folder is missing or not writable",
-                     g->path);
-            lg_destroy(g);
-            return DK_EINVAL;
-        }
+    int rc = dk__bgw_file(g->path, err, errlen);
+    if (rc == 1) {
+        rc = open_db(g, err, errlen);
+        g->db_ok = rc == 0;
     }
-    if (pthread_create(&g->thread, NULL, writer, g) != 0) {
-        snprintf(err, errlen, "cannot start the writer thread");
+    g->w.batch = write_batch;
+    g->w.ctx = g;
+    g->w.name = "looking-glass";
+    g->w.noun = "records";
+    g->w.log = g->log;
+    if (rc < 0 || (rc = dk__bgw_start(&g->w, err, errlen)) != 0) {
         lg_destroy(g);
-        return DK_ENOMEM;
+        return rc;
     }
-    g->started = true;
     *state = g;
     return 0;
 }
@@ -555,8 +489,7 @@ static void render_leases(struct dk_wbuf *w, const struct dk_msg *m, int32_t *st
 enum render_kind { R_MSG, R_RELAYS, R_LEASES };
 
 struct chain {
-    const struct dk_msg *relays[DK_MAX_RELAYS];
-    size_t n;
+    struct dk__chain c;
     bool direct;
 };
 
@@ -575,7 +508,7 @@ static const char *render(struct dk_arena *a, enum render_kind kind, const struc
         if (kind == R_MSG)
             dk_msg_to_json(&w, m);
         else if (kind == R_RELAYS)
-            render_relays(&w, c->relays, c->n, c->direct);
+            render_relays(&w, c->c.relays, c->c.n, c->direct);
         else
             render_leases(&w, m, status);
         if (!w.err) {
@@ -608,19 +541,11 @@ static bool cook(struct dk_arena *a, const struct lg_raw *raw, struct lg_rec *r)
     dk_arena_reset(a);
     *r = (struct lg_rec){
         .time_ms = raw->time_ms, .us = raw->us, .status = -1, .action = raw->action};
-    struct dk_msg *outer;
-    if (dk_msg_decode(raw->data, raw->nin, a, &outer, NULL) != 0)
-        return false;
     struct chain c = {.direct = raw->direct};
-    const struct dk_msg *m = outer;
-    while (m && m->type == DK_MSG_RELAY_FORW && c.n < DK_MAX_RELAYS) {
-        c.relays[c.n++] = m;
-        const struct dk_opt *rm = dk_msg_find(m, DK_OPT_RELAY_MSG);
-        m = rm ? rm->msg : NULL;
-    }
-    if (!m || c.n == 0)
+    const struct dk_msg *m = dk__capture_decode(a, raw->data, raw->nin, &c.c);
+    if (!m)
         return false;
-    const struct dk_msg *closest = c.relays[c.n - 1];
+    const struct dk_msg *closest = c.c.relays[c.c.n - 1];
     r->msg_in = m->type;
     r->f[F_DUID] = id_text(a, dk_msg_find(m, DK_OPT_CLIENTID), DK_STORE_DUID);
     r->f[F_IID] = id_text(a, dk_msg_find(closest, DK_OPT_INTERFACE_ID), DK_STORE_INTERFACE_ID);
@@ -644,21 +569,6 @@ static bool cook(struct dk_arena *a, const struct lg_raw *raw, struct lg_rec *r)
 
 /* ---- the hooks (worker threads) */
 
-#define LG_SCRATCH ((size_t)2 * 65536 + 256)
-
-static int lg_worker_init(void *state, void **wstate)
-{
-    (void)state;
-    *wstate = malloc(LG_SCRATCH);
-    return *wstate ? 0 : DK_ENOMEM;
-}
-
-static void lg_worker_done(void *state, void *wstate)
-{
-    (void)state;
-    free(wstate);
-}
-
 static int lg_start(struct dk_bundle *b, const struct dk_hctx *h)
 {
     (void)b;
@@ -675,19 +585,14 @@ static int lg_finish(struct dk_bundle *b, const struct dk_hctx *h)
     uint64_t t0 = (uint64_t)(uintptr_t)*h->tdata;
     /* What came in (the whole relay chain; for a direct client the
      * pipeline's own Relay-forward around it), then the reply. */
-    struct dk_wbuf w;
-    dk_wbuf_init(&w, scratch, LG_SCRATCH);
-    int err = dk_msg_encode(&w, b->relay_in[0]);
-    size_t nin = w.len;
-    struct dk_msg *reply = NULL;
-    if (!err && b->response && dk_bmsg_finish(b->arena, b->response, &reply) == 0 && reply)
-        err = dk_msg_encode(&w, reply);
-    size_t nout = w.len - nin;
+    size_t nin, nout;
+    int err = dk__capture_encode(b, scratch, DK__CAPTURE_SCRATCH, &nin, &nout);
+    size_t len = nin + nout;
     size_t nwhy = b->why ? strlen(b->why) : 0;
     nwhy = nwhy > 200 ? 200 : nwhy;
-    struct lg_raw *raw = err || w.err ? NULL : malloc(sizeof(*raw) + w.len + nwhy + 1);
+    struct lg_raw *raw = err ? NULL : malloc(sizeof(*raw) + len + nwhy + 1);
     if (!raw) {
-        atomic_fetch_add_explicit(&g->q.dropped, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&g->w.q.dropped, 1, memory_order_relaxed);
         return DK_CONTINUE;
     }
     uint64_t t1 = mono_ns();
@@ -699,17 +604,17 @@ static int lg_finish(struct dk_bundle *b, const struct dk_hctx *h)
     raw->action = (uint8_t)b->action;
     raw->direct = b->direct;
     memcpy(raw->link, b->link_address, 16);
-    memcpy(raw->data, scratch, w.len);
+    memcpy(raw->data, scratch, len);
     if (nwhy)
-        memcpy(raw->data + w.len, b->why, nwhy);
-    raw->data[w.len + nwhy] = 0;
-    if (!dk__lgq_push(&g->q, raw))
+        memcpy(raw->data + len, b->why, nwhy);
+    raw->data[len + nwhy] = 0;
+    if (!dk__lgq_push(&g->w.q, raw))
         free(raw);
     return DK_CONTINUE;
 }
 
 DK__HANDLER(looking_glass, "looking-glass",
             .help = "records the last transactions of every client for the looking glass",
-            .create = lg_create, .destroy = lg_destroy, .worker_init = lg_worker_init,
-            .worker_done = lg_worker_done, .hooks[DK_STAGE_ANALYSE_PRE] = lg_start,
+            .create = lg_create, .destroy = lg_destroy, .worker_init = dk__capture_worker_init,
+            .worker_done = dk__capture_worker_done, .hooks[DK_STAGE_ANALYSE_PRE] = lg_start,
             .hooks[DK_STAGE_ANALYSE_POST] = lg_finish);

@@ -33,6 +33,7 @@ static const struct dk_handler_api *const builtin[] = {
     &dk__h_map_e,
     &dk__h_map_t,
     &dk__h_looking_glass,
+    &dk__h_leasequery,
 };
 
 const struct dk_handler_api *dk__builtin_find(const char *section)

@@ -42,11 +42,21 @@ void dk__engine_synchronize(struct dk_engine *e)
         uint64_t one = 1;
         (void)!write(e->threads[i]->wakefd, &one, sizeof(one));
     }
+    uint64_t tsnap = 0;
+    if (e->tcp) {
+        uint64_t one = 1;
+        tsnap = atomic_load(&e->tcp->qs);
+        (void)!write(e->tcp->wakefd, &one, sizeof(one));
+    }
     for (size_t i = 0; i < e->nthreads; i++) {
         while (atomic_load(&e->threads[i]->qs) == snap[i]) {
             struct timespec ts = {0, 200000};
             nanosleep(&ts, NULL);
         }
+    }
+    while (e->tcp && atomic_load(&e->tcp->qs) == tsnap) {
+        struct timespec ts = {0, 200000};
+        nanosleep(&ts, NULL);
     }
 }
 
@@ -55,6 +65,8 @@ void dk__engine_totals(struct dk_engine *e, struct dk_totals *t, uint64_t *kerne
     *t = e->retired;
     for (size_t i = 0; i < e->nthreads; i++)
         dk__totals_add(t, &e->threads[i]->global);
+    if (e->tcp)
+        dk__totals_add(t, &e->tcp->global);
     *kernel_drops = e->retired_drops;
     for (struct dk_elistener *el = e->listeners; el; el = el->next)
         if (el->active)
@@ -66,6 +78,8 @@ void dk__engine_totals(struct dk_engine *e, struct dk_totals *t, uint64_t *kerne
 
 static int thread_watch(struct dk_wthread *t, struct dk_elistener *el)
 {
+    if (atomic_load(&el->view)->meta.kind == DK_LISTEN_TCP)
+        return 0; /* the TCP thread's */
     struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE, .data.ptr = el};
     return epoll_ctl(t->epfd, EPOLL_CTL_ADD, el->fd, &ev);
 }
@@ -148,6 +162,8 @@ static struct dk_elistener *listener_find(struct dk_engine *e, uint32_t id)
 static void listener_activate(struct dk_engine *e, struct dk_elistener *el)
 {
     el->active = true;
+    if (atomic_load(&el->view)->meta.kind == DK_LISTEN_TCP && dk__tcp_watch(e, el) < 0)
+        dk__log_warn("%s: the TCP thread", __func__);
     for (size_t i = 0; i < e->nthreads; i++)
         if (thread_watch(e->threads[i], el) < 0)
             dk__log_warn("%s: epoll_ctl", __func__);
@@ -159,6 +175,7 @@ static void listener_unlink(struct dk_engine *e, struct dk_elistener *el)
 {
     for (size_t i = 0; i < e->nthreads; i++)
         (void)epoll_ctl(e->threads[i]->epfd, EPOLL_CTL_DEL, el->fd, NULL);
+    dk__tcp_unwatch(e, el);
     for (struct dk_elistener **pp = &e->listeners; *pp; pp = &(*pp)->next)
         if (*pp == el) {
             *pp = el->next;
@@ -720,6 +737,7 @@ int dk__engine_main(int verbosity)
     atomic_store(&e->stopping, true);
     while (e->nthreads)
         thread_stop(e, e->threads[--e->nthreads]);
+    dk__tcp_stop(e);
     dk__ctl_close_all(e);
     return 0;
 }

@@ -67,6 +67,20 @@ struct dk_wthread {
     void *io; /* buffers, see io.c */
 };
 
+/* The thread of the <listen-tcp> connections (tcp.c): one epoll over the
+ * TCP listeners and their connections. It takes part in grace periods like
+ * a worker (qs, wakefd). */
+struct dk_tcpthread {
+    struct dk_engine *eng;
+    pthread_t thread;
+    int epfd, wakefd;
+    _Atomic uint64_t qs; /* bumped at every quiescent point */
+    _Atomic bool stop;
+    struct dk_worker *w;
+    struct dk_counters global; /* its only writer is the thread */
+    void *conns;               /* tcp.c */
+};
+
 /* Everything a configuration brings, swapped as one. */
 struct dk_active {
     struct dk_config *cfg;
@@ -88,6 +102,7 @@ struct dk_engine {
     _Atomic bool stopping;
 
     struct dk_elistener *listeners;
+    struct dk_tcpthread *tcp; /* started with the first TCP listener */
 
     /* The config being committed (DK_IPC_CONFIG). */
     char *pending_text;
@@ -119,6 +134,14 @@ void dk__engine_totals(struct dk_engine *e, struct dk_totals *t, uint64_t *kerne
 void *dk__worker_run(void *arg);
 int dk__worker_io_new(struct dk_wthread *t);
 void dk__worker_io_free(struct dk_wthread *t);
+
+/* tcp.c: the <listen-tcp> thread (main thread calls these). watch starts
+ * the thread if needed and adds the listener (0 or -1); unwatch removes it
+ * (the caller then waits a grace period before freeing it); stop ends the
+ * thread and closes its connections. */
+int dk__tcp_watch(struct dk_engine *e, struct dk_elistener *el);
+void dk__tcp_unwatch(struct dk_engine *e, struct dk_elistener *el);
+void dk__tcp_stop(struct dk_engine *e);
 
 /* control.c: the control socket, served by the engine's main thread. */
 struct pollfd;

@@ -64,6 +64,20 @@ struct dk_ipc_config {
 enum dk_listener_kind {
     DK_LISTEN_INTERFACE = 1, /* ff02::1:2 on one interface */
     DK_LISTEN_UNICAST = 2,   /* one unicast address */
+    DK_LISTEN_TCP = 3,       /* bulk leasequery connections (RFC 5460 §5.2) */
+};
+
+/* What a TCP listener allows (only with DK_LISTEN_TCP; zero otherwise). */
+#define DK_TCP_MAX_ALLOW 16
+struct dk_ipc_tcp {
+    uint32_t max_connections;
+    uint32_t idle_timeout; /* seconds */
+    uint32_t nallow;       /* 0: everyone */
+    struct {
+        struct in6_addr prefix;
+        uint8_t len;
+        uint8_t pad[3];
+    } allow[DK_TCP_MAX_ALLOW];
 };
 
 struct dk_ipc_listener {
@@ -78,6 +92,7 @@ struct dk_ipc_listener {
     uint8_t listen_to_self;
     uint8_t has_fd; /* the socket comes with this message */
     uint8_t pad[2];
+    struct dk_ipc_tcp tcp;
 };
 
 struct dk_ipc_control {

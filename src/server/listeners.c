@@ -52,14 +52,17 @@ bool dk__lspec_same(const struct dk_ipc_listener *a, const struct dk_ipc_listene
     return dk__lspec_same_socket(a, b) && strcmp(a->ifname, b->ifname) == 0 &&
            memcmp(&a->reply_from, &b->reply_from, sizeof(a->reply_from)) == 0 &&
            memcmp(&a->link_address, &b->link_address, sizeof(a->link_address)) == 0 &&
-           a->listen_to_self == b->listen_to_self;
+           a->listen_to_self == b->listen_to_self &&
+           memcmp(&a->tcp, &b->tcp, sizeof(a->tcp)) == 0; /* zeroed, padding too */
 }
 
 const char *dk__listener_name(const struct dk_ipc_listener *l, char *buf, size_t len)
 {
     char a[INET6_ADDRSTRLEN];
     inet_ntop(AF_INET6, &l->addr, a, sizeof(a));
-    if (l->kind == DK_LISTEN_INTERFACE || l->ifindex)
+    if (l->kind == DK_LISTEN_TCP)
+        snprintf(buf, len, "tcp [%s]:%u", a, DK_SERVER_PORT);
+    else if (l->kind == DK_LISTEN_INTERFACE || l->ifindex)
         snprintf(buf, len, "%s%%%s", a, l->ifname);
     else
         snprintf(buf, len, "%s", a);
@@ -187,6 +190,35 @@ static int plan_unicast(const struct dk_config_section *s, const struct dk_netst
     return 0;
 }
 
+/* <listen-tcp>: :: always, an address once it is configured here. */
+static int plan_tcp(const struct dk_config_section *s, const struct dk_netstate *st,
+                    struct dk_lplan *out)
+{
+    struct dk_lspec sp = {.file = s->file, .line = s->line};
+    const struct dk_config_value *a = dk_config_get(s, "address");
+    const struct dk_config_value *mc = dk_config_get(s, "max-connections");
+    const struct dk_config_value *it = dk_config_get(s, "idle-timeout");
+    sp.meta.kind = DK_LISTEN_TCP;
+    memcpy(&sp.meta.addr, a ? a->v.addr : s->arg.v.addr, 16);
+    sp.meta.tcp.max_connections = mc ? (uint32_t)mc->v.u : 10;
+    sp.meta.tcp.idle_timeout = it ? (uint32_t)it->v.u : 30;
+    size_t n = dk_config_count(s, "allow-from");
+    for (size_t i = 0; i < n && i < DK_TCP_MAX_ALLOW; i++) {
+        const struct dk_config_value *p = dk_config_nth(s, "allow-from", i);
+        memcpy(&sp.meta.tcp.allow[i].prefix, p->v.prefix.addr, 16);
+        sp.meta.tcp.allow[i].len = p->v.prefix.len;
+        sp.meta.tcp.nallow++;
+    }
+    if (IN6_IS_ADDR_UNSPECIFIED(&sp.meta.addr))
+        return plan_add(out, &sp);
+    for (size_t i = 0; i < st->nifs; i++)
+        if (has_addr(&st->ifs[i], &sp.meta.addr)) {
+            snprintf(sp.meta.ifname, sizeof(sp.meta.ifname), "%s", st->ifs[i].name);
+            return plan_add(out, &sp);
+        }
+    return 0; /* not (yet) configured on this host */
+}
+
 int dk__listeners_plan(const struct dk_config_section *root, const struct dk_netstate *st,
                        struct dk_lplan *out)
 {
@@ -206,13 +238,50 @@ int dk__listeners_plan(const struct dk_config_section *root, const struct dk_net
         } else if (strcmp(s->type, "listen-unicast") == 0) {
             if (plan_unicast(s, st, out) < 0)
                 return -1;
+        } else if (strcmp(s->type, "listen-tcp") == 0) {
+            if (plan_tcp(s, st, out) < 0)
+                return -1;
         }
     }
     return 0;
 }
 
+/* The listening socket of <listen-tcp>: non-blocking, so that the engine's
+ * accept4 never waits. */
+static int tcp_open(const struct dk_ipc_listener *l, char *err, size_t errlen)
+{
+    static const int one = 1;
+    char name[64];
+    const char *what = "socket";
+    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        goto fail;
+    struct sockaddr_in6 sa = {.sin6_family = AF_INET6,
+                              .sin6_port = htons(DK_SERVER_PORT), /* RFC 5460 §5.2 */
+                              .sin6_addr = l->addr};
+    what = "setsockopt";
+    if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+        goto fail;
+    what = "bind";
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+        goto fail;
+    what = "listen";
+    if (listen(fd, 64) < 0)
+        goto fail;
+    return fd;
+fail:
+    snprintf(err, errlen, "%s: %s: %s", dk__listener_name(l, name, sizeof(name)), what,
+             strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
 int dk__listener_open(const struct dk_ipc_listener *l, char *err, size_t errlen)
 {
+    if (l->kind == DK_LISTEN_TCP)
+        return tcp_open(l, err, errlen);
     static const int one = 1;
     int rcvbuf = DK_RCVBUF;
     char name[64];

@@ -37,6 +37,7 @@ struct listener {
     bool iface;    /* listen-interface (else listen-unicast) */
     bool any_if;   /* interface "*" or none given */
     bool any_addr; /* listen-unicast all/auto */
+    bool tcp;      /* listen-tcp: only for requests over TCP */
     char ifname[32];
     uint8_t addr[16];
     char **marks;
@@ -336,7 +337,11 @@ static int build_listener(struct dk_pipeline *p, const struct dk_config_section 
     struct listener *l = &v[p->nlisteners++];
     memset(l, 0, sizeof(*l));
     l->iface = strcmp(s->type, "listen-interface") == 0;
-    if (l->iface) {
+    l->tcp = strcmp(s->type, "listen-tcp") == 0;
+    if (l->tcp) {
+        /* The connection does not say which <listen-tcp> it came from (rx
+         * has no local address): the first one's marks. */
+    } else if (l->iface) {
         l->any_if = s->arg.word != NULL;
         snprintf(l->ifname, sizeof(l->ifname), "%s", l->any_if ? "" : s->arg.v.s);
     } else {
@@ -570,6 +575,12 @@ static void find_marks(const struct dk_pipeline *p, const struct dk_rx *rx, stru
         for (size_t i = 0; i < p->nlisteners && !hit; i++) {
             const struct listener *l = &p->listeners[i];
             bool ifmatch = !l->any_if && strcmp(l->ifname, ifname) == 0;
+            if (l->tcp != rx->tcp)
+                continue;
+            if (l->tcp) {
+                hit = l;
+                break;
+            }
             switch (pass) {
             case 0:
                 hit = !rx->multicast && !l->iface && !l->any_addr &&
@@ -665,6 +676,9 @@ static int init_response(struct dk_bundle *b)
     case DK_MSG_SOLICIT:
         type = DK_MSG_ADVERTISE;
         break;
+    case DK_MSG_LEASEQUERY: /* RFC 5007 §4.3.3 */
+        type = DK_MSG_LEASEQUERY_REPLY;
+        break;
     case DK_MSG_CONFIRM: {
         /* §18.3.3: no addresses in any IA, no reply. */
         bool any = false;
@@ -691,10 +705,12 @@ static int init_response(struct dk_bundle *b)
 
 /* RFC 8415 §18.3 ("...responds with a Reply message containing a Status
  * Code option ..., a Server Identifier option ..., the Client Identifier
- * option from the client message (if any), and no other options"). */
+ * option from the client message (if any), and no other options"); RFC
+ * 5007 §4.3.3: the same in a LEASEQUERY-REPLY to a Leasequery. */
 static int status_reply(struct dk_bundle *b)
 {
-    struct dk_bmsg *r = dk_bmsg_new(b->arena, DK_MSG_REPLY);
+    struct dk_bmsg *r = dk_bmsg_new(
+        b->arena, b->request->type == DK_MSG_LEASEQUERY ? DK_MSG_LEASEQUERY_REPLY : DK_MSG_REPLY);
     if (!r)
         return DK_ENOMEM;
     r->xid = b->request->xid;
@@ -954,6 +970,12 @@ static enum dk_verdict handle(const struct dk_pipeline *p, struct dk_worker *w,
     }
     if (act == DK_CONTINUE)
         act = run_stage(b, p, list, n, DK_STAGE_HANDLE, tdata, w->wstate, &who);
+    /* Only a leasequery handler answers a Leasequery: without one (or
+     * outside its filter) it gets no reply at all. */
+    if (act == DK_CONTINUE && inner->type == DK_MSG_LEASEQUERY && !(b->done & DK_DONE_LEASEQUERY)) {
+        act = DK_DROP_IGNORE;
+        who = "no leasequery handler";
+    }
     if (act == DK_CONTINUE)
         act = run_stage(b, p, list, n, DK_STAGE_POST, tdata, w->wstate, &who);
     b->action = (enum dk_action)act;

@@ -12,8 +12,12 @@
  *                    (missing Client or Server Identifier, a Server
  *                    Identifier where none may be, an IA in an
  *                    Information-request)
- *   DO_NOT_RESPOND   a message type we do not serve (leasequery: not
- *                    supported yet; types we do not know)
+ *   DO_NOT_RESPOND   a message type we do not know
+ *
+ * A Leasequery (RFC 5007 §4.3.1) may carry our Server Identifier (another
+ * server's: not for us) and needs a Client Identifier and an
+ * OPTION_LQ_QUERY; whether anyone answers it is the leasequery handler's
+ * business (the pipeline drops it when no handler does).
  */
 #include <string.h>
 
@@ -62,9 +66,6 @@ enum dk_verdict dk__receive_check(const struct dk_msg *outer, const struct dk_ms
     case DK_MSG_RELAY_FORW:
         *rule = "Relay-forward without a Relay Message option";
         return DK_VERDICT_UNPARSABLE;
-    case DK_MSG_LEASEQUERY:
-        *rule = "leasequery is not supported";
-        return DK_VERDICT_DO_NOT_RESPOND;
     case DK_MSG_SOLICIT:
     case DK_MSG_REQUEST:
     case DK_MSG_CONFIRM:
@@ -73,6 +74,7 @@ enum dk_verdict dk__receive_check(const struct dk_msg *outer, const struct dk_ms
     case DK_MSG_RELEASE:
     case DK_MSG_DECLINE:
     case DK_MSG_INFORMATION_REQUEST:
+    case DK_MSG_LEASEQUERY:
         break;
     default:
         *rule = "unknown message type";
@@ -112,6 +114,20 @@ enum dk_verdict dk__receive_check(const struct dk_msg *outer, const struct dk_ms
         }
         if (!cid) {
             *rule = "no Client Identifier";
+            return DK_VERDICT_UNPARSABLE;
+        }
+        break;
+    case DK_MSG_LEASEQUERY: /* RFC 5007 §4.3.1 */
+        if (sid && !is_ours(sid, duid, duid_len)) {
+            *rule = "Server Identifier of another server";
+            return DK_VERDICT_FOR_OTHER_SERVER;
+        }
+        if (!cid) {
+            *rule = "no Client Identifier";
+            return DK_VERDICT_UNPARSABLE;
+        }
+        if (!dk_msg_find(inner, DK_OPT_LQ_QUERY)) {
+            *rule = "Leasequery without a query";
             return DK_VERDICT_UNPARSABLE;
         }
         break;

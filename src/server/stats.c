@@ -306,6 +306,16 @@ static void text_set(struct sb *b, const struct dk_totals *t, const uint64_t *ke
     sb_printf(b, "  - Use multicast: %llu\n", (unsigned long long)t->use_multicast);
     sb_printf(b, "  - Not allowed: %llu\n", (unsigned long long)t->not_allowed);
     sb_printf(b, "  - Rate limited: %llu\n", (unsigned long long)t->rate_limited);
+    if (t->tcp_accepted || t->tcp_refused_acl || t->tcp_refused_limit) {
+        sb_printf(b, "- TCP connections (<listen-tcp>)\n");
+        sb_printf(b, "  - Accepted: %llu\n", (unsigned long long)t->tcp_accepted);
+        sb_printf(b, "  - Refused (allow-from): %llu\n", (unsigned long long)t->tcp_refused_acl);
+        sb_printf(b, "  - Refused (max-connections): %llu\n",
+                  (unsigned long long)t->tcp_refused_limit);
+        sb_printf(b, "  - Closed (idle or stalled): %llu\n", (unsigned long long)t->tcp_closed_idle);
+        sb_printf(b, "  - Closed (bad message): %llu\n", (unsigned long long)t->tcp_closed_garbage);
+        sb_printf(b, "  - TCP queries: %llu\n", (unsigned long long)t->tcp_queries);
+    }
     sb_printf(b, "- Incoming messages\n");
     for (size_t i = 0; i < NELEM(types_in); i++)
         sb_printf(b, "  - %s: %llu\n", types_in[i].label,

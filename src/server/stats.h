@@ -29,7 +29,13 @@
     X(do_not_respond, "Do not respond")                                                            \
     X(use_multicast, "Use multicast")                                                              \
     X(not_allowed, "Not allowed")                                                                  \
-    X(rate_limited, "Rate limited")
+    X(rate_limited, "Rate limited")                                                                \
+    X(tcp_accepted, "TCP connections accepted")                                                    \
+    X(tcp_refused_acl, "TCP connections refused (allow-from)")                                     \
+    X(tcp_refused_limit, "TCP connections refused (max-connections)")                              \
+    X(tcp_closed_idle, "TCP connections closed (idle or stalled)")                                 \
+    X(tcp_closed_garbage, "TCP connections closed (bad message)")                                  \
+    X(tcp_queries, "TCP queries")
 
 /* Message types are counted below this number (RFC 8415 and later). */
 #define DK_STATS_NTYPES 40

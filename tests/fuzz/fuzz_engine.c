@@ -2,24 +2,30 @@
 /*
  * Fuzz target: the whole engine minus the sockets. One pipeline is built
  * once from a representative config (static-csv, configuration options,
- * filters, rate-limit, the relay copiers, dump-requests behind a filter)
- * and each input is handled as one datagram by dk_pipeline_handle().
+ * filters, rate-limit, the relay copiers, dump-requests behind a filter,
+ * leasequery with its store in a temporary folder removed at exit) and each
+ * input is handled as one datagram by dk_pipeline_handle().
  *
  * Input: one selector octet, then the UDP payload. The selector's low two
  * bits choose how the datagram arrived (a client on the link by multicast,
  * a client by unicast, a relay by unicast, a relay on the link), bit 2
  * advances the clock by a minute (so the rate limit both refills and runs
- * dry).
+ * dry), bit 3 makes a client's message come over TCP (a bulk leasequery
+ * answer is then pulled to its end).
  *
  * Checks: a reply is produced only with the REPLY verdict, fits its buffer,
- * decodes, passes dk_msg_validate and is a message a server sends; every
+ * decodes, passes dk_msg_validate and is a message a server sends (so is
+ * every message of a bulk leasequery stream, which ends); every
  * log line is one line with no control characters (wire strings escaped).
  */
 #include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <dhcpkit/bundle.h>
 #include <dhcpkit/config.h>
 #include <dhcpkit/message.h>
 #include <dhcpkit/validate.h>
@@ -107,7 +113,13 @@ static const char config_fmt[] = "allow-rapid-commit yes\n"
                                  "</information-refresh-time>\n"
                                  "<vendor-specific-information 40208>\n"
                                  "    option 1 0a:0b:0c\n"
-                                 "</vendor-specific-information>\n";
+                                 "</vendor-specific-information>\n"
+                                 "<leasequery>\n"
+                                 "    allow-from 2001:db8:ffff::/48\n"
+                                 "    allow-from fe80::/10\n"
+                                 "    sensitive-option 23\n"
+                                 "    <lq-sqlite %s/>\n"
+                                 "</leasequery>\n";
 
 static struct dk_pipeline *pipeline;
 static struct dk_worker *worker;
@@ -130,15 +142,33 @@ static uint64_t clock_ms(void *ctx)
     return now_ms;
 }
 
+static char lq_dir[32] = "/tmp/dk-fuzz-lq-XXXXXX";
+static char lq_db[64];
+
+/* Removes the leasequery store at exit (the writer may still hold it). */
+static void remove_lq(void)
+{
+    static const char *const ends[] = {"", "-wal", "-shm"};
+    char p[80];
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(p, sizeof(p), "%s%s", lq_db, ends[i]);
+        unlink(p);
+    }
+    rmdir(lq_dir);
+}
+
 static void setup(void)
 {
     /* The CSV lives in a memfd, named by its /proc path; it stays open. */
     int fd = memfd_create("fuzz-engine.csv", 0);
     FUZZ_CHECK(fd >= 0);
     FUZZ_CHECK(write(fd, csv_text, sizeof(csv_text) - 1) == (ssize_t)(sizeof(csv_text) - 1));
-    char path[64], text[sizeof(config_fmt) + 64];
+    char path[64], text[sizeof(config_fmt) + 128];
     snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-    int n = snprintf(text, sizeof(text), config_fmt, path);
+    FUZZ_CHECK(mkdtemp(lq_dir) != NULL);
+    snprintf(lq_db, sizeof(lq_db), "%s/leases.db", lq_dir);
+    atexit(remove_lq);
+    int n = snprintf(text, sizeof(text), config_fmt, path, lq_db);
     FUZZ_CHECK(n > 0 && (size_t)n < sizeof(text));
 
     struct dk_config_errors errs;
@@ -189,6 +219,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rx.ifindex = 2;
         rx.ifname = "eth0";
         set_addr(&rx.link_address, "2001:db8:1::1");
+        rx.tcp = (sel & 8) != 0;
         break;
     case 2: /* a relay, by unicast */
         set_addr(&rx.src, "2001:db8:ffff::1");
@@ -215,9 +246,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "fuzz_engine: %zu octets in, verdict %d (%s), %zu octets out\n", rx.len,
                 (int)res.verdict, res.why ? res.why : "-", tx.len);
     if (res.verdict != DK_VERDICT_REPLY) {
-        FUZZ_CHECK(tx.len == 0);
+        FUZZ_CHECK(tx.len == 0 && !res.stream);
         return 0;
     }
+    FUZZ_CHECK(!res.stream || rx.tcp);
     FUZZ_CHECK(tx.len > 0 && tx.len <= tx.cap);
 
     struct dk_arena arena;
@@ -235,9 +267,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (err)
         fprintf(stderr, "the reply is not valid: %s\n", diag.text);
     FUZZ_CHECK(err == 0);
-    /* Something a server sends: Advertise, Reply or Relay-reply. */
-    FUZZ_CHECK(out[0] == 2 || out[0] == 7 || out[0] == 13);
+    /* Something a server sends: Advertise, Reply, Relay-reply, or
+     * LEASEQUERY-REPLY. */
+    FUZZ_CHECK(out[0] == 2 || out[0] == 7 || out[0] == 13 || out[0] == 15);
     /* Replies go back to where the request came from. */
     FUZZ_CHECK(memcmp(&tx.dst, &rx.src, sizeof(tx.dst)) == 0);
+    /* The rest of a bulk answer: LEASEQUERY-DATA, then one DONE, the end. */
+    for (struct dk_msg_stream *s = res.stream; s;) {
+        int len = s->next(s, out, sizeof(out));
+        FUZZ_CHECK(len >= 0 && (size_t)len <= sizeof(out));
+        if (len == 0) {
+            s->close(s);
+            break;
+        }
+        dk_arena_init(&arena, arena_mem, sizeof(arena_mem));
+        FUZZ_CHECK(dk_msg_decode(out, (size_t)len, &arena, &m, NULL) == 0);
+        FUZZ_CHECK(dk_msg_validate(m, NULL) == 0);
+        FUZZ_CHECK(m->type == DK_MSG_LEASEQUERY_DATA || m->type == DK_MSG_LEASEQUERY_DONE);
+    }
     return 0;
 }

@@ -6,9 +6,12 @@
                                     packet, no expert info >= warning), an independent
                                     TLV walk and ipv6-dhcp-decode ($IPV6_DHCP_DECODE)
   dhcp6.py summary FILE SRC...      one line per packet from SRC: types, options, statuses
-  dhcp6.py query ...                sends one request, prints the summary of the answer
+  dhcp6.py query ...                sends one request (or Leasequery, RFC 5007), prints
+                                    the summary of the answer
   dhcp6.py load ...                 relayed Solicits at a rate from ONE relay address and
                                     port; prints JSON {sent, answered, lost, ...}
+  dhcp6.py lq-clients FILE          the clients in ipv6-dhcp-test-leasequery -j output:
+                                    "DUID PREFIX-OR-ADDRESS" per lease, sorted
 
 The TLV walk here is deliberately independent of libdhcpkit: RFC 8415 sizes, option
 lengths that fit exactly, DUID 3..130 octets, relay nesting <= 32.
@@ -85,6 +88,16 @@ def walk_options(b, where, depth, summary):
                                for k in range(0, ln - ln % 16, 16)]
         if code == 18:
             summary["interface_ids"].append(body.hex())
+        if code == 1 and where.endswith("/opt45"):  # the Client Data's client
+            summary["clients"].append(body.hex())
+        if code == 45:  # RFC 5007 §4.1.2.2: OPTION_CLIENT_DATA holds options
+            walk_options(body, what, depth, summary)
+        if code == 46 and ln != 4:
+            raise Bad(f"{what}: OPTION_CLT_TIME of {ln} octets")
+        if code == 47:  # RFC 5007 §4.1.2.4: a peer-address and a relay message
+            if ln < 16 + 34:
+                raise Bad(f"{what}: OPTION_LQ_RELAY_DATA too short")
+            walk_message(body[16:], what, depth + 1, {**summary, "types": [], "relays": []})
         if code == 2:
             summary["server_id"] = body.hex()
         if code == 6 and ln % 2:
@@ -202,7 +215,7 @@ def walk_message(b, where, depth, summary):
 
 def walk(payload):
     summary = {"types": [], "options": [], "statuses": [], "relays": [], "top": [], "dns": [],
-               "interface_ids": []}
+               "interface_ids": [], "clients": []}
     walk_message(payload, "", 0, summary)
     t = summary["inner_type"]
     if summary["types"][0] not in SERVER_TYPES:
@@ -238,17 +251,18 @@ def payloads(path, srcs):
 
 def status_name(s):
     return {0: "Success", 1: "UnspecFail", 2: "NoAddrsAvail", 3: "NoBinding", 4: "NotOnLink",
-            5: "UseMulticast", 6: "NoPrefixAvail"}.get(s, str(s))
+            5: "UseMulticast", 6: "NoPrefixAvail", 7: "UnknownQueryType", 8: "MalformedQuery",
+            9: "NotConfigured", 10: "NotAllowed", 11: "QueryTerminated"}.get(s, str(s))
 
 
 def describe(s):
-    names = {2: "ADVERTISE", 7: "REPLY", 13: "RELAY-REPL"}
+    names = {2: "ADVERTISE", 7: "REPLY", 13: "RELAY-REPL", 15: "LEASEQUERY-REPLY"}
     types = "/".join(names.get(t, str(t)) for t in s["types"])
     st = ",".join(f"{w.split('/')[-1]}={status_name(c)}" for w, c in s["statuses"])
     return (f"{types} xid={s.get('xid', '')} options={','.join(map(str, s['options']))} "
             f"status={st} dns={','.join(s['dns'])} server_id={s.get('server_id', '')} "
             f"ifid={','.join(s['interface_ids'])} na={','.join(s.get('addresses', []))} "
-            f"pd={','.join(s.get('prefixes', []))}")
+            f"pd={','.join(s.get('prefixes', []))} clients={','.join(s['clients'])}")
 
 
 def cmd_check_pcap(a):
@@ -303,8 +317,11 @@ def duid_ll(mac):
     return struct.pack("!HH", 3, 1) + mac
 
 
-def client_msg(mtype, xid, duid, ia_na=False, ia_pd=False, oro=(23, 24), server_id=None):
+def client_msg(mtype, xid, duid, ia_na=False, ia_pd=False, oro=(23, 24), server_id=None,
+               rapid_commit=False):
     o = opt(1, duid) + opt(8, b"\0\0")
+    if rapid_commit:
+        o += opt(14)
     if server_id:
         o += opt(2, server_id)
     if ia_na:
@@ -324,6 +341,20 @@ def relay_forw(inner, link, peer, interface_id=None, hop=0, source_port=False, e
         o += opt(135, b"\0\0")
     return (bytes([12, hop]) + socket.inet_pton(socket.AF_INET6, link) +
             socket.inet_pton(socket.AF_INET6, peer) + o)
+
+
+def leasequery(xid, duid, qtype, link, address=None, client_id=None, oro=()):
+    """RFC 5007 §4.1.2.1: a LEASEQUERY with the requestor's Client Identifier
+    and an OPTION_LQ_QUERY of qtype on link."""
+    q = b""
+    if address:
+        q += opt(5, socket.inet_pton(socket.AF_INET6, address) + b"\0" * 8)
+    if client_id:
+        q += opt(1, client_id)
+    if oro:
+        q += opt(6, b"".join(struct.pack("!H", c) for c in oro))
+    body = bytes([qtype]) + socket.inet_pton(socket.AF_INET6, link) + q
+    return bytes([14]) + xid.to_bytes(3, "big") + opt(1, duid) + opt(44, body)
 
 
 def unwrap(p):
@@ -346,14 +377,23 @@ def unwrap(p):
 
 def cmd_query(a):
     """One request; prints the summary of the answer (or 'timeout')."""
-    mtype = {"solicit": 1, "information-request": 11, "request": 3}[a.type]
+    mtype = {"solicit": 1, "information-request": 11, "request": 3, "leasequery": 14}[a.type]
     xid = random.randrange(1 << 24)
     mac = bytes.fromhex(a.mac.replace(":", "")) if a.mac else random.randbytes(6)
-    msg = client_msg(mtype, xid, duid_ll(mac), ia_na=a.ia_na, ia_pd=a.ia_pd,
-                     server_id=bytes.fromhex(a.server_id) if a.server_id else None,
-                     oro=tuple(int(c) for c in a.oro.split(",")) if a.oro else ())
+    oro = tuple(int(c) for c in a.oro.split(",")) if a.oro else ()
+    if mtype == 14:
+        msg = leasequery(xid, duid_ll(mac), a.lq_type, a.lq_link, address=a.lq_address,
+                         client_id=bytes.fromhex(a.lq_client_id) if a.lq_client_id else None,
+                         oro=oro)
+    else:
+        msg = client_msg(mtype, xid, duid_ll(mac), ia_na=a.ia_na, ia_pd=a.ia_pd,
+                         server_id=bytes.fromhex(a.server_id) if a.server_id else None, oro=oro,
+                         rapid_commit=a.rapid_commit)
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-    if a.relay:
+    if a.source:  # a leasequery requestor: from this address, port 546
+        s.bind((a.source, 546))
+        dst = (a.server, 547, 0, 0)
+    elif a.relay:
         s.bind((a.relay, a.relay_port))
         msg = relay_forw(msg, a.link or "::", a.peer or "fe80::1234",
                          interface_id=a.interface_id.encode() if a.interface_id else None,
@@ -454,6 +494,27 @@ def cmd_load(a):
     return 0 if stats["lost"] == 0 and stats["bad"] == 0 else 1
 
 
+def cmd_lq_clients(a):
+    """Every lease of every OPTION_CLIENT_DATA in the tool's JSON lines."""
+    rows = []
+    for line in open(a.file, encoding="utf-8"):
+        if not line.strip():
+            continue
+        for o in json.loads(line).get("options", []):
+            if o.get("code") != 45:
+                continue
+            inner = o.get("options", [])
+            duid = next((k["duid"]["hex"] for k in inner if k.get("code") == 1), "?")
+            for k in inner:
+                if k.get("code") == 26:
+                    rows.append(f"{duid} {k['prefix']}")
+                elif k.get("code") == 5:
+                    rows.append(f"{duid} {k.get('address')}")
+    for r in sorted(rows):
+        print(r)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -465,7 +526,13 @@ def main():
     p.add_argument("src", nargs="+")
     p = sub.add_parser("query")
     p.add_argument("--type", default="solicit",
-                   choices=["solicit", "information-request", "request"])
+                   choices=["solicit", "information-request", "request", "leasequery"])
+    p.add_argument("--source", help="send from this address, port 546 (a leasequery requestor)")
+    p.add_argument("--lq-type", type=int, default=1,
+                   help="leasequery: 1 address, 2 client-id, 3 relay-id, 4 link, 5 remote-id")
+    p.add_argument("--lq-link", default="::", help="leasequery: the query's link-address")
+    p.add_argument("--lq-address", help="leasequery by address: the address")
+    p.add_argument("--lq-client-id", help="leasequery by client-id: the DUID in hex")
     p.add_argument("--interface")
     p.add_argument("--server")
     p.add_argument("--relay", help="send as a relay from this address, port 547")
@@ -481,6 +548,7 @@ def main():
     p.add_argument("--oro", default="23,24", help="option codes to request, comma-separated")
     p.add_argument("--ia-na", action="store_true")
     p.add_argument("--ia-pd", action="store_true")
+    p.add_argument("--rapid-commit", action="store_true", help="a Rapid Commit option (14)")
     p.add_argument("--timeout", type=float, default=1.0)
     p.add_argument("--tries", type=int, default=3)
     p.add_argument("--json", action="store_true")
@@ -491,9 +559,11 @@ def main():
     p.add_argument("--rate", type=float, default=500)
     p.add_argument("--count", type=int, default=1000)
     p.add_argument("--wait", type=float, default=2.0)
+    p = sub.add_parser("lq-clients")
+    p.add_argument("file")
     a = ap.parse_args()
     return {"check-pcap": cmd_check_pcap, "summary": cmd_summary, "query": cmd_query,
-            "load": cmd_load}[a.cmd](a)
+            "load": cmd_load, "lq-clients": cmd_lq_clients}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -232,6 +232,33 @@ topo_direct() {
     addr cli "$C0" 2001:db8:1::2/64
 }
 
+# The talk's network, with N relays (rly1..rlyN, N <= 9): srv (eth1:
+# 2001:db8:ff::1/64) and every relay's upstream r1 (2001:db8:ff::(1+i)/64)
+# on a bridge in sw (br0); the client namespace cli has one interface
+# c<i>$ID per relay, linked to the relay's r0 (fe80::1, 2001:db8:abc::i/64).
+topo_relays() { # N
+    netns srv
+    netns sw
+    netns cli
+    ip -n "dk$ID-sw" link add br0 type bridge
+    ip -n "dk$ID-sw" link set br0 up
+    link srv eth1 sw "p0$ID"
+    ip -n "dk$ID-sw" link set "p0$ID" master br0
+    addr srv eth1 fe80::1/64
+    addr srv eth1 2001:db8:ff::1/64
+    for i in $(seq "$1"); do
+        netns "rly$i"
+        link "rly$i" "r1$ID" sw "p$i$ID"
+        ip -n "dk$ID-sw" link set "p$i$ID" master br0
+        link cli "c$i$ID" "rly$i" "r0$ID"
+        addr "rly$i" "r1$ID" "fe80::$((i + 1))/64"
+        addr "rly$i" "r1$ID" "2001:db8:ff::$((i + 1))/64"
+        addr "rly$i" "r0$ID" fe80::1/64
+        addr "rly$i" "r0$ID" "2001:db8:abc::$i/64"
+        addr cli "c$i$ID" fe80::2/64
+    done
+}
+
 SRV_USER=nobody
 SRV_GROUP=$(id -gn nobody 2>/dev/null || echo nogroup)
 
@@ -270,6 +297,46 @@ env_since() { # MARK PATTERN
 wait_env() { # MARK PATTERN [TENTHS]
     for _ in $(seq "${3:-100}"); do
         env_since "$1" "$2" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# The octets of TEXT in hex (Remote-ID and Subscriber-ID values).
+hexof() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+
+# dibbler-relay in namespace NS, in its own mount namespace (its state and
+# log folders are fixed paths): clients on DOWN (multicast) with the
+# Interface-ID IFID, the server at UPSTREAM by unicast on UP, and the
+# Remote-ID ENTERPRISE with the octets of TEXT; EXTRA: more lines of its
+# config. Its output goes to $T/NS.log; wait_dibbler NS waits for it.
+dibbler_relay() { # NS ENTERPRISE TEXT DOWN IFID UP UPSTREAM [EXTRA]
+    d="$T/$1"
+    mkdir -p "$d/etc" "$d/lib"
+    cat >"$d/etc/relay.conf" <<EOF
+log-level 8
+log-mode short
+option remote-id $2-0x$(hexof "$3")
+${8:-}
+iface $4 {
+    client multicast yes
+    interface-id $5
+}
+iface $6 {
+    server unicast $7
+}
+EOF
+    ip netns exec "dk$ID-$1" unshare -m sh -c '
+        mount --bind "$0/etc" /etc/dibbler
+        mount --bind "$0/lib" /var/lib/dibbler
+        mount -t tmpfs none /var/log
+        mkdir -p /var/log/dibbler
+        exec dibbler-relay run' "$d" >"$T/$1.log" 2>&1 &
+    PIDS="$PIDS $!"
+}
+wait_dibbler() { # NS
+    for _ in $(seq 100); do
+        grep -q "Accepting messages" "$T/$1.log" 2>/dev/null && return 0
         sleep 0.1
     done
     return 1

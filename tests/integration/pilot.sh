@@ -44,32 +44,8 @@ lmdb) BUILD=${IPV6_DHCP_BUILD_LMDB:?IPV6_DHCP_BUILD_LMDB must name the build too
 esac
 
 # ---- the network
-netns srv
-netns sw
-netns rly1
-netns rly2
-netns cli
+topo_relays 2
 C1="c1$ID" C2="c2$ID"
-ip -n "dk$ID-sw" link add br0 type bridge
-ip -n "dk$ID-sw" link set br0 up
-link srv eth1 sw "p0$ID"
-link rly1 "r1$ID" sw "p1$ID"
-link rly2 "r1$ID" sw "p2$ID"
-for p in p0 p1 p2; do ip -n "dk$ID-sw" link set "$p$ID" master br0; done
-link cli "$C1" rly1 "r0$ID"
-link cli "$C2" rly2 "r0$ID"
-addr srv eth1 fe80::1/64
-addr srv eth1 2001:db8:ff::1/64
-addr rly1 "r1$ID" fe80::2/64
-addr rly1 "r1$ID" 2001:db8:ff::2/64
-addr rly2 "r1$ID" fe80::3/64
-addr rly2 "r1$ID" 2001:db8:ff::3/64
-addr rly1 "r0$ID" fe80::1/64
-addr rly1 "r0$ID" 2001:db8:abc::1/64
-addr rly2 "r0$ID" fe80::1/64
-addr rly2 "r0$ID" 2001:db8:abc::2/64
-addr cli "$C1" fe80::2/64
-addr cli "$C2" fe80::2/64
 
 # ---- the assignments, exported as an operator would: a temporary file
 # renamed over the old one; for SQLite and LMDB the DB is (re)built from it.
@@ -120,37 +96,11 @@ if [ "$BACKEND" = csv ]; then
     check "it loaded the six rows" wait_log "6 assignments loaded, 0 bad rows skipped"
 fi
 
-# ---- the relays: dibbler-relay, each in its own mount namespace (its
-# state and log folders are fixed paths), with the Remote-ID of one line.
-relay() { # NS REMOTE-ID-TEXT
-    d="$T/$1"
-    mkdir -p "$d/etc" "$d/lib" "$d/log"
-    cat >"$d/etc/relay.conf" <<EOF
-log-level 8
-log-mode short
-option remote-id 3561-0x$(printf '%s' "$2" | od -An -tx1 | tr -d ' \n')
-iface r0$ID {
-    client multicast yes
-    interface-id 1$(echo "$1" | tr -dc 0-9)
-}
-iface r1$ID {
-    server unicast 2001:db8:ff::1
-}
-EOF
-    ip netns exec "dk$ID-$1" unshare -m sh -c '
-        mount --bind "$0/etc" /etc/dibbler
-        mount --bind "$0/lib" /var/lib/dibbler
-        mount -t tmpfs none /var/log
-        mkdir -p /var/log/dibbler
-        exec dibbler-relay run' "$d" >"$d/relay.out" 2>&1 &
-    PIDS="$PIDS $!"
-}
-relay rly1 CUST1
-relay rly2 CUST2
+# ---- the relays: dibbler-relay, with the Remote-ID of one line.
+dibbler_relay rly1 3561 CUST1 "r0$ID" 11 "r1$ID" 2001:db8:ff::1
+dibbler_relay rly2 3561 CUST2 "r0$ID" 12 "r1$ID" 2001:db8:ff::1
 for r in rly1 rly2; do
-    check "dibbler-relay in $r is up" sh -c 'for i in $(seq 100); do
-        grep -q "Accepting messages" "$1" 2>/dev/null && exit 0
-        sleep 0.1; done; exit 1' sh "$T/$r/relay.out"
+    check "dibbler-relay in $r is up" wait_dibbler "$r"
 done
 # What the clients receive, on their links.
 start_capture cli "$C1" "$T/c1.pcapng"
@@ -237,7 +187,7 @@ check "dhcpcd (CUST2) still renews its own /56" \
     wait_env dhcpcd "$mark" "new_dhcp6_ia_pd1_prefix1=2001:db8:abc:200::"
 check "the server is still running" kill -0 "$SRV_PID"
 check "dibbler-relay put the Remote-ID in its Relay-forwards" \
-    grep -q "Appended RemoteID with 5-byte long data" "$T/rly1/relay.out"
+    grep -q "Appended RemoteID with 5-byte long data" "$T/rly1.log"
 stop_capture
 CAP_PID=$CAP1
 stop_capture

@@ -78,34 +78,9 @@ relays_up() {
     in_ns rc dhcrelay -6 -d --no-pid -I -s "SUB-RC" -l "d$ID#31" -u "2001:db8:ff::1%u$ID" \
         >"$T/rc.log" 2>&1 &
     PIDS="$PIDS $!"
-    dibbler rb LINE-RB 4242 2001:db8:ff::1 "option link-layer"
-    dibbler ra LINE-RA 4343 2001:db8:5::1 ""
+    dibbler_relay rb 9 LINE-RB "d$ID" 4242 "u$ID" 2001:db8:ff::1 "option link-layer"
+    dibbler_relay ra 9 LINE-RA "d$ID" 4343 "u$ID" 2001:db8:5::1
 }
-dibbler() { # NS REMOTE-ID-TEXT INTERFACE-ID UPSTREAM EXTRA
-    d="$T/$1"
-    mkdir -p "$d/etc" "$d/lib"
-    cat >"$d/etc/relay.conf" <<EOF
-log-level 8
-log-mode short
-option remote-id 9-0x$(printf '%s' "$2" | od -An -tx1 | tr -d ' \n')
-$5
-iface d$ID {
-    client multicast yes
-    interface-id $3
-}
-iface u$ID {
-    server unicast $4
-}
-EOF
-    ip netns exec "dk$ID-$1" unshare -m sh -c '
-        mount --bind "$0/etc" /etc/dibbler
-        mount --bind "$0/lib" /var/lib/dibbler
-        mount -t tmpfs none /var/log
-        mkdir -p /var/log/dibbler
-        exec dibbler-relay run' "$d" >"$T/$1.log" 2>&1 &
-    PIDS="$PIDS $!"
-}
-hexof() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 # dhcrelay -I -l IF#N sends N as 4 octets in host (here little-endian) order.
 RD_IID=15000000
 RC_IID=1f000000
@@ -164,9 +139,7 @@ kill -0 "$SRV_PID" 2>/dev/null || exit 1
 start_capture srv "$S1" "$T/s1.pcapng"
 relays_up
 for r in rb ra; do
-    check "dibbler-relay in $r is up" sh -c 'for i in $(seq 100); do
-        grep -q "Accepting messages" "$1" 2>/dev/null && exit 0; sleep 0.1; done; exit 1' \
-        sh "$T/$r.log"
+    check "dibbler-relay in $r is up" wait_dibbler "$r"
 done
 check "dibbler-relay in rb adds the client link-layer address" \
     grep -q "Client link-local address option (RFC6939) enabled" "$T/rb.log"

@@ -89,23 +89,27 @@ static void test_error_kinds(void **state)
                  "needs at least one of 'server-address', 'multicast-address', 'server-fqdn'");
 }
 
-/* leasequery and listen-tcp are refused, bodies unchecked. */
-static void test_unsupported(void **state)
+/* <leasequery> needs its store; <lq-sqlite> lives only inside it. */
+static void test_leasequery_store(void **state)
 {
     (void)state;
-    static const char *const names[] = {"leasequery", "listen-tcp"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        char text[256], expect[64];
-        snprintf(text, sizeof(text),
-                 "user x\n<%s 2001:db8::1>\n  allow-from 2001:db8::/32\n  <lq-sqlite x.db/>\n"
-                 "  <map-rule>\n    ipv6-prefix 2001:db8::/32\n  </map-rule>\n</%s>\n",
-                 names[i], names[i]);
-        snprintf(expect, sizeof(expect), "%s is not supported yet", names[i]);
-        refused_once("t.conf", text, N, "t.conf:2: ", expect);
-    }
-    /* Inside a filter too. */
     refused_once("t.conf", "<subnet 2001:db8::/32>\n  <leasequery/>\n</subnet>\n", N,
-                 "t.conf:2: ", "leasequery is not supported yet");
+                 "t.conf:2: ", "<leasequery> needs its store");
+    refused_once("t.conf", "<lq-sqlite x.db/>\n", N, "t.conf:1: ", "only inside <leasequery>");
+}
+
+/* listen-tcp: the argument or the original's 'address' key, not both. */
+static void test_listen_tcp(void **state)
+{
+    (void)state;
+    refused_once("t.conf", "<listen-tcp/>\n", N, "t.conf:1: ",
+                 "<listen-tcp> needs an address: as its argument or 'address', not both");
+    refused_once("t.conf", "<listen-tcp ::>\n  address ::\n</listen-tcp>\n", N, "t.conf:1: ",
+                 "<listen-tcp> needs an address: as its argument or 'address', not both");
+    refused_once("t.conf", "<listen-tcp ff02::1:2/>\n", N,
+                 "t.conf:1: ", "<listen-tcp> needs a unicast address or ::");
+    refused_once("t.conf", "<listen-tcp ::>\n  max-connections 0\n</listen-tcp>\n", N,
+                 "t.conf:2: ", "max-connections");
 }
 
 static void test_placement(void **state)
@@ -490,7 +494,8 @@ int main(void)
         cmocka_unit_test(test_docs_example_mismatch),
         cmocka_unit_test(test_docs_example_fixed),
         cmocka_unit_test(test_error_kinds),
-        cmocka_unit_test(test_unsupported),
+        cmocka_unit_test(test_leasequery_store),
+        cmocka_unit_test(test_listen_tcp),
         cmocka_unit_test(test_placement),
         cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_all_errors_reported),

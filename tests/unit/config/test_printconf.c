@@ -174,8 +174,17 @@ static void test_every_section_type(void **state)
                     "map-rule-1 = ipv6-prefix=2001:db8:9500::/40, "
                     "ipv4-prefix=198.51.100.0/24, contiguous-ports=4, sharing-ratio=256\n"
                     "dmr-prefix = 2001:db8:0:1::/64\n");
+    round_trip_text("g.conf", "<listen-tcp 2001:db8::1>\n  max-connections 4\n"
+                              "  allow-from 2001:db8::/32\n  allow-from 2001:db8:1::/48\n"
+                              "  idle-timeout 5\n  mark lq\n</listen-tcp>\n"
+                              "<listen-tcp>\n  address ::\n</listen-tcp>\n");
     round_trip_text("f.conf", "<looking-glass \"lg dir/x.db\">\n  keep 5\n  max-age 2d\n"
                               "  queue 1024\n  server-name \"dhcp 1\"\n</looking-glass>\n");
+    round_trip_text("g.conf", "<leasequery>\n  allow-from 2001:db8:ffff::/48\n"
+                              "  sensitive-option 23\n  <lq-sqlite \"lq dir/leases.db\" />\n"
+                              "</leasequery>\n");
+    round_trip_text("g.ini", "[option Leasequery]\nallow-from = 2001:db8:ffff::/48 ::1/128\n"
+                             "sensitive-option = dns-servers\nstore = leases.db\n");
 
     /* Every section type that is not refused went round at least once. */
     size_t n;

@@ -236,17 +236,35 @@ static void test_rule_relayed_advertise_not_allowed(void **state)
     fx_free(f);
 }
 
-/* ---- what we do not serve */
+/* ---- leasequery reaches the handlers only with a Client Identifier and a
+ * query (RFC 5007 §4.1.1, §4.3.1), and gets no reply without a handler */
 
-static void test_rule_leasequery_not_served(void **state)
+static void test_rule_leasequery_needs_client_id(void **state)
 {
     (void)state;
     struct fx *f = fx_new("");
+    /* RFC 5007 §4.3.1: a Client Identifier and a query, or it is malformed. */
     struct dk_bmsg *m = dk_bmsg_new(&f->arena, DK_MSG_LEASEQUERY);
     fx_rx_direct(f);
+    assert_int_equal(fx_send(f, m), DK_VERDICT_UNPARSABLE);
+    assert_string_equal(f->res.why, "no Client Identifier");
+    struct dk_bopt *id = dk_bmsg_add(&f->arena, m, DK_OPT_CLIENTID);
+    dk_bopt_set_ref(id, 0, client_duid, sizeof(client_duid));
+    assert_int_equal(fx_send(f, m), DK_VERDICT_UNPARSABLE);
+    assert_string_equal(f->res.why, "Leasequery without a query");
+    /* A whole one: no leasequery handler, no reply. */
+    struct dk_bopt *q = dk_bmsg_add(&f->arena, m, DK_OPT_LQ_QUERY);
+    dk_bopt_set_u(q, 0, DK_LQ_QUERY_BY_CLIENTID);
+    static const uint8_t zero[16];
+    dk_bopt_set_ref(q, 1, zero, 16);
+    struct dk_bopt *c = dk_bopt_add(&f->arena, q, DK_OPT_CLIENTID);
+    dk_bopt_set_ref(c, 0, client_duid, sizeof(client_duid));
     assert_int_equal(fx_send(f, m), DK_VERDICT_DO_NOT_RESPOND);
+    assert_string_equal(f->res.why, "no leasequery handler");
     fx_free(f);
 }
+
+/* ---- what we do not serve */
 
 static void test_rule_unknown_type(void **state)
 {
@@ -387,7 +405,7 @@ int main(void)
         T(relay_reply_not_allowed),
         T(leasequery_answers_not_allowed),
         T(relayed_advertise_not_allowed),
-        T(leasequery_not_served),
+        T(leasequery_needs_client_id),
         T(unknown_type),
         T(relay_forward_without_relay_message),
         T(truncated),
