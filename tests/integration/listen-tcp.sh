@@ -8,7 +8,8 @@
 # a length of 0 or a message that is not a Leasequery are closed at once and
 # counted, while a good connection is served; a reader that stalls on a big
 # answer blocks nobody and is closed after idle-timeout; the engine's memory
-# does not grow; a reload keeps the socket and the service.
+# does not grow; a reload keeps the socket and the service, even in the
+# middle of a bulk answer.
 #
 #  cli: c0 fe80::2, 2001:db8:1::2, ::3 ---- srv: s0 fe80::1, 2001:db8:1::1/64
 . "$(dirname "$0")/lib.sh"
@@ -166,4 +167,20 @@ check "reload" ctl reload
 check "reload: the socket is kept" sh -c "! grep -q 'no longer listening on tcp' '$T/srv.log'"
 lq after_reload -t -s "$SRV" client-id linklayer:1:0a0b0c0d0e0f
 check "reload: still answered" types_are after_reload "$BULK"
+
+# A reload in the middle of a bulk answer (1000 x 30 KB, read slowly): the
+# answer still comes whole, on the stream of the replaced plug-in instance.
+rm -f "$T/flag"
+py slow "$SRV" "$T/flag" 1000 >"$T/slow.out" 2>&1 &
+SLOW=$!
+PIDS="$PIDS $SLOW"
+for _ in $(seq 50); do
+    [ -e "$T/flag" ] && break
+    sleep 0.1
+done
+check "reload during a bulk answer" ctl reload
+wait "$SLOW"
+rc=$?
+log "$(cat "$T/slow.out")"
+check "reload during a bulk answer: the answer is whole" [ "$rc" = 0 ]
 finish
