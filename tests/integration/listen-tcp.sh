@@ -183,4 +183,10 @@ wait "$SLOW"
 rc=$?
 log "$(cat "$T/slow.out")"
 check "reload during a bulk answer: the answer is whole" [ "$rc" = 0 ]
+
+# A reload that changes allow-from: the same socket, the new rule.
+sed -i 's|allow-from 2001:db8:1::2/128|allow-from 2001:db8:1::2/127|' "$T/srv.conf"
+check "reload with a wider allow-from" ctl reload
+check "reload: 2001:db8:1::3 is now served" py from 2001:db8:1::3 "$SRV" served
+check "reload: still the same socket" sh -c "! grep -q 'no longer listening on tcp' '$T/srv.log'"
 finish

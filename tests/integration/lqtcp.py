@@ -8,7 +8,9 @@ lqtcp.py limit SERVER MAX    one good connection, MAX-1 idle ones, then 20
 lqtcp.py stall SERVER SEC    a relay-id query whose answer is big, never
                              read; holds the connection SEC seconds
 lqtcp.py bad SERVER KIND     garbage64k | zero | solicit: must be closed
-lqtcp.py from SRC SERVER     a connection from SRC: must be closed at once
+lqtcp.py from SRC SERVER [served]
+                             a connection from SRC: must be closed at once
+                             (with "served": must be answered in full)
 lqtcp.py slow SERVER FILE N  a relay-id query; after the first message,
                              creates FILE and reads the rest slowly; the
                              answer must be whole: REPLY, N DATA, DONE
@@ -151,6 +153,11 @@ def main():
     if cmd == "from":
         src, server = sys.argv[2], sys.argv[3]
         s = connect(server, src)
+        if sys.argv[4:] == ["served"]:
+            s.sendall(leasequery(2))
+            types = answer(s)
+            print("from %s: %s" % (src, " ".join(map(str, types))))
+            return 0 if types[:1] == [REPLY] and types[-1:] == [DONE] else 1
         c = closed_soon(s)
         print("from %s: %s" % (src, "closed" if c else "still open"))
         return 0 if c else 1
