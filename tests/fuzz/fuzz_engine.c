@@ -9,7 +9,8 @@
  * bits choose how the datagram arrived (a client on the link by multicast,
  * a client by unicast, a relay by unicast, a relay on the link), bit 2
  * advances the clock by a minute (so the rate limit both refills and runs
- * dry).
+ * dry), bit 3 makes it a request over a <listen-tcp> connection instead
+ * (rx.tcp, the peer and nothing of a link).
  *
  * Checks: a reply is produced only with the REPLY verdict, fits its buffer,
  * decodes, passes dk_msg_validate and is a message a server sends; every
@@ -20,6 +21,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <dhcpkit/bundle.h>
 #include <dhcpkit/config.h>
 #include <dhcpkit/message.h>
 #include <dhcpkit/validate.h>
@@ -206,6 +208,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rx.ifname = "eth2";
         break;
     }
+    if (sel & 8) { /* over TCP: what tcp.c hands over (pipeline.h) */
+        memset(&rx, 0, sizeof(rx));
+        rx.data = data + 1;
+        rx.len = size - 1;
+        set_addr(&rx.src, "2001:db8:ffff::9");
+        rx.sport = 40000;
+        rx.tcp = true;
+    }
 
     struct dk_tx tx = {.buf = out, .cap = sizeof(out)};
     struct dk_result res;
@@ -214,6 +224,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (verbose)
         fprintf(stderr, "fuzz_engine: %zu octets in, verdict %d (%s), %zu octets out\n", rx.len,
                 (int)res.verdict, res.why ? res.why : "-", tx.len);
+    /* A stream only with a reply over TCP; the caller pulls and closes it. */
+    FUZZ_CHECK(!res.stream || (res.verdict == DK_VERDICT_REPLY && rx.tcp));
+    if (res.stream) {
+        static uint8_t more[65535];
+        for (int i = 0; i < 100000 && res.stream->next(res.stream, more, sizeof(more)) > 0; i++)
+            ;
+        res.stream->close(res.stream);
+    }
     if (res.verdict != DK_VERDICT_REPLY) {
         FUZZ_CHECK(tx.len == 0);
         return 0;
@@ -235,8 +253,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (err)
         fprintf(stderr, "the reply is not valid: %s\n", diag.text);
     FUZZ_CHECK(err == 0);
-    /* Something a server sends: Advertise, Reply or Relay-reply. */
-    FUZZ_CHECK(out[0] == 2 || out[0] == 7 || out[0] == 13);
+    /* Something a server sends: Advertise, Reply, Relay-reply, or the
+     * Leasequery-reply to a Leasequery (RFC 5007 §4.3.3). */
+    FUZZ_CHECK(out[0] == 2 || out[0] == 7 || out[0] == 13 || out[0] == 15);
     /* Replies go back to where the request came from. */
     FUZZ_CHECK(memcmp(&tx.dst, &rx.src, sizeof(tx.dst)) == 0);
     return 0;
