@@ -195,8 +195,12 @@ def bursts(rng):
     ms = [bytes([t]) + tail for t in (2, 7, 10)]
     ms.append(bytes([13]) + relay(bytes([2]) + tail)[1:])
     out.append(("messages only a server sends", "direct", ms, "not_allowed"))
-    ms = [bytes([t]) + tail for t in (0, 14, 36, 99, 200, 255)]
+    ms = [bytes([t]) + tail for t in (0, 36, 99, 200, 255)]
     out.append(("unknown message types", "direct", ms, "do_not_respond"))
+    # A Leasequery reaches the handlers, but only a whole one (RFC 5007
+    # §4.1.2: OPTION_LQ_QUERY is required).
+    out.append(("a Leasequery without OPTION_LQ_QUERY", "direct", [bytes([14]) + tail],
+                "unparsable_packets"))
     # Truncated datagrams: every prefix of a relayed Solicit that does not
     # end where one of the Relay-forward's options ends (those are whole
     # messages), and of a Solicit.
