@@ -93,6 +93,18 @@ else
     log "no tshark/dumpcap: the capture checks are skipped"
 fi
 
+# The original's DUID syntax for -d: the reply carries our Client Identifier.
+duid_is() { # NAME -d-VALUE HEX
+    lq "$1" -t -s "$SRV" -d "$2" client-id 0003000102000000000a
+    grep -q "^LEASEQUERY-REPLY .*CLIENTID(duid=$3)" "$T/$1.out"
+}
+check "duid: linklayer:1:0a0b0c0d0e0f" duid_is d_ll linklayer:1:0a0b0c0d0e0f 000300010a0b0c0d0e0f
+check "duid: linklayer-time:1:1234:0a0b0c0d0e0f" duid_is d_llt linklayer-time:1:1234:0a0b0c0d0e0f \
+    00010001000004d20a0b0c0d0e0f
+check "duid: enterprise:40208:0x0102" duid_is d_en enterprise:40208:0x0102 000200009d100102
+check "duid: enterprise:9:ab (text)" duid_is d_ent enterprise:9:ab 0002000000096162
+check "duid: plain hex with colons" duid_is d_hex 00:03:00:01:02:03:04:05:06:07 00030001020304050607
+
 # Over UDP the same plug-in answers the Leasequery-reply alone.
 lq udp -i "$C0" address 2001:db8:1::100
 check "udp: exit 0" rc_is udp 0
