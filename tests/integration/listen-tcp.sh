@@ -201,4 +201,13 @@ sed -i 's|allow-from 2001:db8:1::2/128|allow-from 2001:db8:1::2/127|' "$T/srv.co
 check "reload with a wider allow-from" ctl reload
 check "reload: 2001:db8:1::3 is now served" py from 2001:db8:1::3 "$SRV" served
 check "reload: still the same socket" sh -c "! grep -q 'no longer listening on tcp' '$T/srv.log'"
+
+# Stopping with a bulk answer in progress closes it cleanly (the sanitizer
+# builds check the server log in finish).
+py stall "$SRV" 3 >/dev/null 2>&1 &
+LAST=$!
+PIDS="$PIDS $LAST"
+sleep 0.5
+check "the server stops with a bulk answer in progress" stop_server
+wait "$LAST"
 finish
