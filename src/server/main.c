@@ -386,6 +386,25 @@ static struct plistener *ls_find_socket(const struct dk_ipc_listener *meta)
     return NULL;
 }
 
+/* A <listen-tcp> address that no interface has (yet): listened on when it
+ * appears, but a typo should not go unnoticed either. */
+static void warn_missing_address(const struct dk_config_section *s)
+{
+    const struct dk_config_value *a = dk_config_get(s, "address");
+    const uint8_t *addr = a ? a->v.addr : s->arg.v.addr;
+    if (memcmp(addr, &in6addr_any, 16) == 0)
+        return;
+    for (size_t i = 0; i < P.net.nifs; i++)
+        for (size_t k = 0; k < P.net.ifs[i].naddrs; k++)
+            if (memcmp(&P.net.ifs[i].addrs[k].addr, addr, 16) == 0)
+                return;
+    char text[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, addr, text, sizeof(text));
+    dk__log_warnx("%s:%u: address %s is not configured here (yet); it is listened on when it "
+                  "appears",
+                  s->file, s->line, text);
+}
+
 /* Says which named interfaces do not exist (yet): they are served as soon
  * as they appear, but a typo should not go unnoticed. */
 static void warn_missing(const struct dk_config_section *root)
@@ -403,6 +422,8 @@ static void warn_missing(const struct dk_config_section *root)
             dk__log_warnx("%s:%u: interface %s does not exist (yet); it is served when it "
                           "appears",
                           s->file, s->line, name);
+        if (strcmp(s->type, "listen-tcp") == 0)
+            warn_missing_address(s);
     }
 }
 

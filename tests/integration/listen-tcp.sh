@@ -8,7 +8,8 @@
 # a length of 0 or a message that is not a Leasequery are closed at once and
 # counted, while a good connection is served; a reader that stalls on a big
 # answer blocks nobody and is closed after idle-timeout; the engine's memory
-# does not grow; a reload keeps the socket and the service.
+# does not grow; a reload keeps the socket and the service, even in the
+# middle of a bulk answer.
 #
 #  cli: c0 fe80::2, 2001:db8:1::2, ::3 ---- srv: s0 fe80::1, 2001:db8:1::1/64
 . "$(dirname "$0")/lib.sh"
@@ -92,6 +93,18 @@ else
     log "no tshark/dumpcap: the capture checks are skipped"
 fi
 
+# The original's DUID syntax for -d: the reply carries our Client Identifier.
+duid_is() { # NAME -d-VALUE HEX
+    lq "$1" -t -s "$SRV" -d "$2" client-id 0003000102000000000a
+    grep -q "^LEASEQUERY-REPLY .*CLIENTID(duid=$3)" "$T/$1.out"
+}
+check "duid: linklayer:1:0a0b0c0d0e0f" duid_is d_ll linklayer:1:0a0b0c0d0e0f 000300010a0b0c0d0e0f
+check "duid: linklayer-time:1:1234:0a0b0c0d0e0f" duid_is d_llt linklayer-time:1:1234:0a0b0c0d0e0f \
+    00010001000004d20a0b0c0d0e0f
+check "duid: enterprise:40208:0x0102" duid_is d_en enterprise:40208:0x0102 000200009d100102
+check "duid: enterprise:9:ab (text)" duid_is d_ent enterprise:9:ab 0002000000096162
+check "duid: plain hex with colons" duid_is d_hex 00:03:00:01:02:03:04:05:06:07 00030001020304050607
+
 # Over UDP the plug-in (only for the TCP listener's mark) does not run, and
 # a Leasequery no leasequery handler answers gets no reply at all.
 lq udp -i "$C0" -T 2 address 2001:db8:1::100
@@ -167,4 +180,35 @@ check "reload" ctl reload
 check "reload: the socket is kept" sh -c "! grep -q 'no longer listening on tcp' '$T/srv.log'"
 lq after_reload -t -s "$SRV" client-id linklayer:1:0a0b0c0d0e0f
 check "reload: still answered" types_are after_reload "$BULK"
+
+# A reload in the middle of a bulk answer (1000 x 30 KB, read slowly): the
+# answer still comes whole, on the stream of the replaced plug-in instance.
+rm -f "$T/flag"
+py slow "$SRV" "$T/flag" 1000 >"$T/slow.out" 2>&1 &
+SLOW=$!
+PIDS="$PIDS $SLOW"
+for _ in $(seq 50); do
+    [ -e "$T/flag" ] && break
+    sleep 0.1
+done
+check "reload during a bulk answer" ctl reload
+wait "$SLOW"
+rc=$?
+log "$(cat "$T/slow.out")"
+check "reload during a bulk answer: the answer is whole" [ "$rc" = 0 ]
+
+# A reload that changes allow-from: the same socket, the new rule.
+sed -i 's|allow-from 2001:db8:1::2/128|allow-from 2001:db8:1::2/127|' "$T/srv.conf"
+check "reload with a wider allow-from" ctl reload
+check "reload: 2001:db8:1::3 is now served" py from 2001:db8:1::3 "$SRV" served
+check "reload: still the same socket" sh -c "! grep -q 'no longer listening on tcp' '$T/srv.log'"
+
+# Stopping with a bulk answer in progress closes it cleanly (the sanitizer
+# builds check the server log in finish).
+py stall "$SRV" 3 >/dev/null 2>&1 &
+LAST=$!
+PIDS="$PIDS $LAST"
+sleep 0.5
+check "the server stops with a bulk answer in progress" stop_server
+wait "$LAST"
 finish

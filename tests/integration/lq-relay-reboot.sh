@@ -93,6 +93,15 @@ for n in $(seq $N); do
 done
 check "the answers end with LEASEQUERY-DONE" sh -c \
     "tail -n 1 '$T/bulk.json' | grep -q LEASEQUERY-DONE"
+# Nothing known by that Remote-ID: the Leasequery-reply alone, without
+# Client Data and without a Leasequery-done (RFC 5460 §5.3); the tool stops
+# there instead of waiting.
+in_ns sw "$IPV6_DHCP_TEST_LEASEQUERY" -t -j -T 5 -s 2001:db8:ff::1 remote-id "3561:$(hexof NOBODY)" \
+    >"$T/none.json" 2>"$T/none.err"
+echo "rc=$?" >>"$T/none.err"
+check "by an unknown remote-id: one LEASEQUERY-REPLY, no client, answered at once (exit 0)" sh -c \
+    "[ \"\$(grep -c msg_name '$T/none.json')\" = 1 ] && grep -q LEASEQUERY-REPLY '$T/none.json' &&
+     ! grep -q CLIENT_DATA '$T/none.json' && grep -q rc=0 '$T/none.err'"
 check "the engine's sandbox allowed every system call" \
     sh -c '! grep -q "system call .* is not allowed" "$1"' sh "$T/srv.log"
 check "the server is still running" kill -0 "$SRV_PID"

@@ -132,6 +132,14 @@ static int lq_handle(struct dk_bundle *b, const struct dk_hctx *h)
     b->done |= DK_DONE_LEASEQUERY;
     if (!b->tcp)
         return DK_CONTINUE;
+    /* The first client in the Leasequery-reply itself (RFC 5460 §5.3), the
+     * others in the stream. */
+    static const uint8_t first[] = {0, 3, 0, 1, 0x00, 0x00, 0x5e, 0x00, 0x53, 0x00};
+    struct dk_bopt *cd = dk_bundle_add(b, DK_OPT_CLIENT_DATA, 0);
+    struct dk_bopt *id = cd ? dk_bopt_add(b->arena, cd, DK_OPT_CLIENTID) : NULL;
+    if (!id)
+        return DK_ENOMEM;
+    dk_bopt_set_ref(id, 0, first, sizeof(first));
     struct stream *st = calloc(1, sizeof(*st));
     if (!st)
         return DK_ENOMEM;

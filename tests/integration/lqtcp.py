@@ -8,7 +8,12 @@ lqtcp.py limit SERVER MAX    one good connection, MAX-1 idle ones, then 20
 lqtcp.py stall SERVER SEC    a relay-id query whose answer is big, never
                              read; holds the connection SEC seconds
 lqtcp.py bad SERVER KIND     garbage64k | zero | solicit: must be closed
-lqtcp.py from SRC SERVER     a connection from SRC: must be closed at once
+lqtcp.py from SRC SERVER [served]
+                             a connection from SRC: must be closed at once
+                             (with "served": must be answered in full)
+lqtcp.py slow SERVER FILE N  a relay-id query; after the first message,
+                             creates FILE and reads the rest slowly; the
+                             answer must be whole: REPLY, N DATA, DONE
 Prints one line and exits 0 when the server did what it should.
 """
 import os
@@ -95,6 +100,8 @@ def main():
     if cmd == "stall":
         server, sec = sys.argv[2], float(sys.argv[3])
         s = connect(server)
+        # Shrunk after the handshake: the server's segments beyond the
+        # window are dropped and it backs off; the point is to stall it.
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         s.sendall(leasequery(3))
         time.sleep(sec)
@@ -119,9 +126,38 @@ def main():
         c = closed_soon(s)
         print("%s: %s" % (kind, "closed" if c else "still open"))
         return 0 if c else 1
+    if cmd == "slow":
+        server, flag, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
+        s = connect(server)
+        s.sendall(leasequery(3))
+        s.settimeout(5)
+        first = s.recv(1)
+        open(flag, "w").close()
+        time.sleep(2)
+        s.settimeout(10)
+        types, buf = [], first
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+            while len(buf) >= 2 and len(buf) >= 2 + struct.unpack("!H", buf[:2])[0]:
+                k = struct.unpack("!H", buf[:2])[0]
+                types.append(buf[2])
+                buf = buf[2 + k:]
+            if types and types[-1] == DONE:
+                break
+        ok = types[:1] == [REPLY] and types[1:-1] == [DATA] * n and types[-1:] == [DONE]
+        print("slow reader: %d messages, %s" % (len(types), "whole" if ok else "NOT whole"))
+        return 0 if ok else 1
     if cmd == "from":
         src, server = sys.argv[2], sys.argv[3]
         s = connect(server, src)
+        if sys.argv[4:] == ["served"]:
+            s.sendall(leasequery(2))
+            types = answer(s)
+            print("from %s: %s" % (src, " ".join(map(str, types))))
+            return 0 if types[:1] == [REPLY] and types[-1:] == [DONE] else 1
         c = closed_soon(s)
         print("from %s: %s" % (src, "closed" if c else "still open"))
         return 0 if c else 1

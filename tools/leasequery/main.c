@@ -99,98 +99,10 @@ static void usage(FILE *f)
           f);
 }
 
-static bool parse_u32(const char *s, uint32_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || v > UINT32_MAX || *s == '-')
-        return false;
-    *out = (uint32_t)v;
-    return true;
-}
-
-/* The next ':'-separated field of *s as a number. */
-static bool take_u32(char **s, uint32_t *out)
-{
-    char *colon = strchr(*s, ':');
-    if (!colon)
-        return false;
-    *colon = '\0';
-    bool ok = parse_u32(*s, out);
-    *s = colon + 1;
-    return ok;
-}
-
 static void put_u16(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)(v >> 8);
     p[1] = (uint8_t)v;
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    put_u16(p, v >> 16);
-    put_u16(p + 2, v);
-}
-
-/* A DUID in the original's syntax or hex. */
-static bool parse_duid(const char *text, struct probe_bytes *out)
-{
-    char buf[2 * PROBE_MAX_BYTES + 64];
-    if (strlen(text) >= sizeof(buf))
-        return false;
-    strcpy(buf, text);
-    char *s = buf;
-    uint32_t hw, t, en;
-    struct probe_bytes b;
-    memset(out, 0, sizeof(*out));
-    if (strncmp(s, "linklayer:", 10) == 0) {
-        s += 10;
-        if (!take_u32(&s, &hw) || hw > 0xffff || !probe_parse_hex(s, &b) || b.n > 120)
-            return false;
-        put_u16(out->b, DK_DUID_LL);
-        put_u16(out->b + 2, hw);
-        memcpy(out->b + 4, b.b, b.n);
-        out->n = 4 + b.n;
-    } else if (strncmp(s, "linklayer-time:", 15) == 0) {
-        s += 15;
-        if (!take_u32(&s, &hw) || hw > 0xffff || !take_u32(&s, &t) || !probe_parse_hex(s, &b) ||
-            b.n > 120)
-            return false;
-        put_u16(out->b, DK_DUID_LLT);
-        put_u16(out->b + 2, hw);
-        put_u32(out->b + 4, t);
-        memcpy(out->b + 8, b.b, b.n);
-        out->n = 8 + b.n;
-    } else if (strncmp(s, "enterprise:", 11) == 0) {
-        s += 11;
-        if (!take_u32(&s, &en) || !*s)
-            return false;
-        if (strncmp(s, "0x", 2) == 0) {
-            if (!probe_parse_hex(s + 2, &b))
-                return false;
-        } else {
-            b.n = strlen(s);
-            if (b.n > sizeof(b.b))
-                return false;
-            memcpy(b.b, s, b.n);
-        }
-        if (b.n > 122)
-            return false;
-        put_u16(out->b, DK_DUID_EN);
-        put_u32(out->b + 2, en);
-        memcpy(out->b + 6, b.b, b.n);
-        out->n = 6 + b.n;
-    } else {
-        if (!probe_parse_hex(s, out))
-            return false;
-    }
-    /* RFC 8415 §11.1: a DUID is 2 octets of type and at most 128 of value. */
-    if (out->n < 3 || out->n > 130)
-        return false;
-    out->set = true;
-    return true;
 }
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...);
@@ -232,7 +144,7 @@ static int parse_args(int argc, char **argv, struct lq *q)
             q->relay_data = true;
             break;
         case 'd':
-            if (!parse_duid(optarg, &q->duid))
+            if (!probe_parse_duid(optarg, &q->duid))
                 return usage_error("-d %s: not a DUID", optarg);
             break;
         case 'j':
@@ -271,24 +183,17 @@ static int parse_args(int argc, char **argv, struct lq *q)
         break;
     case 2:
     case 3:
-        if (!parse_duid(value, &q->id))
+        if (!probe_parse_duid(value, &q->id))
             return usage_error("%s: not a DUID", value);
         break;
     case 4:
         if (inet_pton(AF_INET6, value, q->link) != 1)
             return usage_error("link-address %s: not an IPv6 address", value);
         break;
-    case 5: {
-        const char *colon = strchr(value, ':');
-        char en[16];
-        if (!colon || (size_t)(colon - value) >= sizeof(en))
-            return usage_error("remote-id %s: not EN:HEX", value);
-        memcpy(en, value, (size_t)(colon - value));
-        en[colon - value] = '\0';
-        if (!parse_u32(en, &q->remote_en) || !probe_parse_hex(colon + 1, &q->id))
+    case 5:
+        if (!probe_parse_number_hex(value, UINT32_MAX, &q->remote_en, &q->id))
             return usage_error("remote-id %s: not EN:HEX", value);
         break;
-    }
     default:
         return usage_error("%s: not a query type (address, client-id, relay-id, link-address, "
                            "remote-id or 1-5)",
@@ -392,7 +297,11 @@ static int show(struct lq *q, const uint8_t *p, size_t n, bool *end)
     int rc = probe_verdict(m, DK_MSG_LEASEQUERY, summary, sizeof(summary));
     if (q->verbose && summary[0])
         fprintf(stderr, LQ_PROG ": %s\n", summary);
-    *end = m->type == DK_MSG_LEASEQUERY_DONE || rc != PROBE_EXIT_OK;
+    /* RFC 5460 §5.3: a Leasequery-reply without Client Data (nothing
+     * found) is the whole answer; after one with a client, more follow
+     * until the Leasequery-done. */
+    *end = m->type == DK_MSG_LEASEQUERY_DONE || rc != PROBE_EXIT_OK ||
+           (m->type == DK_MSG_LEASEQUERY_REPLY && !dk_msg_find(m, DK_OPT_CLIENT_DATA));
     return rc;
 }
 

@@ -131,6 +131,64 @@ static bool split_number(const char *s, uint32_t max, uint32_t *num, const char 
     return parse_u32(buf, max, num);
 }
 
+bool probe_parse_number_hex(const char *s, uint32_t max, uint32_t *num, struct probe_bytes *out)
+{
+    const char *rest;
+    return split_number(s, max, num, &rest) && probe_parse_hex(rest, out);
+}
+
+static void put_be(uint8_t *p, uint32_t v, size_t n)
+{
+    for (size_t i = n; i-- > 0; v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
+bool probe_parse_duid(const char *s, struct probe_bytes *out)
+{
+    struct probe_bytes body;
+    uint32_t hw, t, en;
+    const char *rest;
+    size_t head;
+    memset(out, 0, sizeof(*out));
+    if (strncmp(s, "linklayer:", 10) == 0) { /* RFC 8415 §11.4 */
+        if (!probe_parse_number_hex(s + 10, 65535, &hw, &body))
+            return false;
+        put_be(out->b, DK_DUID_LL, 2);
+        put_be(out->b + 2, hw, 2);
+        head = 4;
+    } else if (strncmp(s, "linklayer-time:", 15) == 0) { /* §11.2 */
+        if (!split_number(s + 15, 65535, &hw, &rest) ||
+            !probe_parse_number_hex(rest, UINT32_MAX, &t, &body))
+            return false;
+        put_be(out->b, DK_DUID_LLT, 2);
+        put_be(out->b + 2, hw, 2);
+        put_be(out->b + 4, t, 4);
+        head = 8;
+    } else if (strncmp(s, "enterprise:", 11) == 0) { /* §11.3 */
+        if (!split_number(s + 11, UINT32_MAX, &en, &rest) ||
+            !(strncmp(rest, "0x", 2) == 0 ? probe_parse_hex(rest + 2, &body)
+                                          : parse_text(rest, &body)))
+            return false;
+        put_be(out->b, DK_DUID_EN, 2);
+        put_be(out->b + 2, en, 4);
+        head = 6;
+    } else {
+        if (!probe_parse_hex(s, &body))
+            return false;
+        head = 0;
+    }
+    /* RFC 8415 §11.1: 2 octets of type, then 1 to 128 octets. */
+    if (head + body.n < DK_DUID_MIN_LEN || head + body.n > DK_DUID_MAX_LEN)
+        return false;
+    memcpy(out->b + head, body.b, body.n);
+    out->n = head + body.n;
+    struct dk_duid parsed;
+    if (dk_duid_parse(out->b, out->n, &parsed))
+        return false;
+    out->set = true;
+    return true;
+}
+
 static bool parse_addr(const char *s, uint8_t out[16])
 {
     return inet_pton(AF_INET6, s, out) == 1;

@@ -109,6 +109,14 @@ int probe_args_parse(int argc, char **argv, struct probe_args *a, char *err, siz
 void probe_usage(FILE *f);
 /* Parses hex ("0a0b", "0a:0b", "0A 0B") into out; false when it is not hex. */
 bool probe_parse_hex(const char *s, struct probe_bytes *out);
+/* "NUMBER:HEX" with NUMBER in [0, max] (a Remote-ID's enterprise number and
+ * value, a hardware type and address). */
+bool probe_parse_number_hex(const char *s, uint32_t max, uint32_t *num, struct probe_bytes *out);
+/* A DUID (RFC 8415 §11) as hex, or as dhcpkit 0.x's test tools wrote it:
+ * linklayer:HWTYPE:HEX, linklayer-time:HWTYPE:TIME:HEX, enterprise:EN:ID
+ * (ID as text or 0xHEX). false when it is none of these, or not 3 to 130
+ * octets that dk_duid_parse() accepts. */
+bool probe_parse_duid(const char *s, struct probe_bytes *out);
 
 /* ---- message.c */
 

@@ -227,6 +227,49 @@ static void usage_errors(void **state)
     }
 }
 
+/* The DUID forms of dhcpkit 0.x's test tools, and hex. */
+static void duid_forms(void **state)
+{
+    (void)state;
+    struct probe_bytes b;
+    assert_true(probe_parse_duid("linklayer:1:0a0b0c0d0e0f", &b));
+    assert_int_equal(b.n, 10);
+    assert_memory_equal(b.b, "\x00\x03\x00\x01\x0a\x0b\x0c\x0d\x0e\x0f", 10);
+    assert_true(probe_parse_duid("linklayer-time:1:1234:0a0b0c0d0e0f", &b));
+    assert_int_equal(b.n, 14);
+    assert_memory_equal(b.b, "\x00\x01\x00\x01\x00\x00\x04\xd2\x0a\x0b", 10);
+    assert_true(probe_parse_duid("enterprise:40208:0x0102", &b));
+    assert_int_equal(b.n, 8);
+    assert_memory_equal(b.b, "\x00\x02\x00\x00\x9d\x10\x01\x02", 8);
+    assert_true(probe_parse_duid("enterprise:9:ab", &b));
+    assert_int_equal(b.n, 8);
+    assert_memory_equal(b.b, "\x00\x02\x00\x00\x00\x09" "ab", 8);
+    assert_true(probe_parse_duid("00:03:00:01:02:03", &b));
+    assert_int_equal(b.n, 6);
+    assert_true(b.set);
+    /* Refused: a missing part, a hardware type past 16 bits, too short or
+     * too long, not hex. */
+    assert_false(probe_parse_duid("linklayer:1", &b));
+    assert_false(probe_parse_duid("linklayer:65536:0a", &b));
+    assert_false(probe_parse_duid("linklayer-time:1:0a0b", &b));
+    assert_false(probe_parse_duid("enterprise::ab", &b));
+    assert_false(probe_parse_duid("enterprise:9:0xzz", &b));
+    assert_false(probe_parse_duid("0003", &b));
+    assert_false(b.set);
+    char big[2 * 131 + 1];
+    memset(big, 'a', 2 * 131);
+    big[2 * 131] = 0;
+    assert_false(probe_parse_duid(big, &b));
+    big[2 * 130] = 0;
+    assert_true(probe_parse_duid(big, &b));
+    assert_int_equal(b.n, 130);
+    uint32_t en;
+    assert_true(probe_parse_number_hex("9:6370", UINT32_MAX, &en, &b));
+    assert_int_equal(en, 9);
+    assert_int_equal(b.n, 2);
+    assert_false(probe_parse_number_hex("70000:00", 65535, &en, &b));
+}
+
 static void hex_forms(void **state)
 {
     (void)state;
@@ -258,6 +301,7 @@ int main(void)
         cmocka_unit_test(defaults_per_message),
         cmocka_unit_test(usage_errors),
         cmocka_unit_test(hex_forms),
+        cmocka_unit_test(duid_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,8 @@
  * server and client identifiers, UseMulticast, rapid commit, unanswered IAs
  * per message type, missing status, the Option Request option.
  */
+#include <unistd.h>
+
 #include "fixture.h"
 
 #ifndef PROBE_PLUGIN
@@ -252,6 +254,80 @@ static void test_unicast_relayed(void **state)
 }
 
 /* ---- Information-request */
+
+/* A Leasequery by client-id (RFC 5007 §4.1.2.1) from requestor DUID-LL 01. */
+static struct dk_bmsg *leasequery(struct fx *f)
+{
+    static const uint8_t me[] = {0, 3, 0, 1, 2, 0, 0, 0, 0, 1};
+    static const uint8_t them[] = {0, 3, 0, 1, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f};
+    static const uint8_t zero[16];
+    struct dk_bmsg *m = dk_bmsg_new(&f->arena, DK_MSG_LEASEQUERY);
+    m->xid = 0x010203;
+    dk_bopt_set_ref(dk_bmsg_add(&f->arena, m, DK_OPT_CLIENTID), 0, me, sizeof(me));
+    struct dk_bopt *q = dk_bmsg_add(&f->arena, m, DK_OPT_LQ_QUERY);
+    dk_bopt_set_u(q, 0, 2);
+    dk_bopt_set_ref(q, 1, zero, 16);
+    dk_bopt_set_ref(dk_bopt_add(&f->arena, q, DK_OPT_CLIENTID), 0, them, sizeof(them));
+    return m;
+}
+
+/* What tcp.c hands over: the peer, nothing of a link (pipeline.h). */
+static void rx_tcp(struct fx *f)
+{
+    memset(&f->rx, 0, sizeof(f->rx));
+    addr("2001:db8:ffff::9", (uint8_t *)&f->rx.src);
+    f->rx.sport = 40000;
+    f->rx.tcp = true;
+}
+
+/* Only a leasequery handler answers a Leasequery: without one it gets no
+ * reply, by UDP or over TCP; with one, a Leasequery-reply by UDP even
+ * unicast (not a client's message, RFC 5007 §4.1: no UseMulticast); the
+ * marks of <listen-tcp> apply over TCP only. */
+static void test_leasequery_reply(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new("<listen-tcp ::/>\n");
+    fx_rx_direct(f);
+    assert_int_equal(fx_send(f, leasequery(f)), DK_VERDICT_DO_NOT_RESPOND);
+    assert_string_equal(f->res.why, "no leasequery handler");
+    rx_tcp(f);
+    assert_int_equal(fx_send(f, leasequery(f)), DK_VERDICT_DO_NOT_RESPOND);
+    assert_null(f->res.stream);
+    fx_free(f);
+
+    char dir[] = "/tmp/dk-pipeline-lq-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char conf[512];
+    snprintf(conf, sizeof(conf),
+             "<listen-tcp ::>\n mark lq\n</listen-tcp>\n"
+             "<marked-with lq>\n <ignore-request>\n  message-type leasequery\n"
+             " </ignore-request>\n</marked-with>\n"
+             "<leasequery>\n allow-from ::/0\n <lq-sqlite %s/lq.db/>\n</leasequery>\n",
+             dir);
+    f = fx_new(conf);
+    fx_rx_direct(f);
+    f->rx.multicast = false;
+    addr("2001:db8:1::1", (uint8_t *)&f->rx.dst);
+    assert_int_equal(fx_send(f, leasequery(f)), DK_VERDICT_REPLY);
+    assert_int_equal(f->reply->type, DK_MSG_LEASEQUERY_REPLY);
+    assert_int_equal(f->reply->xid, 0x010203);
+    assert_non_null(find(f->reply, DK_OPT_SERVERID));
+    assert_non_null(find(f->reply, DK_OPT_CLIENTID));
+    const struct dk_opt *st = find(f->reply, DK_OPT_STATUS_CODE);
+    assert_true(!st || st->v[0].u != DK_STATUS_USE_MULTICAST);
+    rx_tcp(f);
+    assert_int_equal(fx_send(f, leasequery(f)), DK_VERDICT_DO_NOT_RESPOND);
+    assert_string_equal(f->res.why, "ignore-request");
+    assert_null(f->res.stream);
+    fx_free(f);
+    char path[128];
+    for (const char *sfx = ""; sfx; sfx = *sfx ? (sfx[1] == 'w' ? "-shm" : NULL) : "-wal") {
+        snprintf(path, sizeof(path), "%s/lq.db%s", dir, sfx);
+        unlink(path);
+    }
+    rmdir(dir);
+}
 
 static void test_information_request(void **state)
 {
@@ -852,6 +928,7 @@ int main(void)
         cmocka_unit_test(test_unicast_refused),
         cmocka_unit_test(test_unicast_allowed),
         cmocka_unit_test(test_unicast_relayed),
+        cmocka_unit_test(test_leasequery_reply),
         cmocka_unit_test(test_information_request),
         cmocka_unit_test(test_rapid_commit_off),
         cmocka_unit_test(test_rapid_commit_on),
