@@ -739,5 +739,15 @@ int dk__engine_main(int verbosity)
         thread_stop(e, e->threads[--e->nthreads]);
     dk__tcp_stop(e);
     dk__ctl_close_all(e);
+    /* Handlers with a writer (looking glass, leasequery) write what they
+     * have queued before the process goes: leases handed out just before a
+     * stop are in the store after a restart. The parent waits 10 s. */
+    struct dk_active *act = atomic_exchange(&e->active, NULL);
+    if (act) {
+        dk_pipeline_free(act->pipeline);
+        dk__stats_cats_free(act->cats);
+        dk_config_free(act->cfg);
+        free(act);
+    }
     return 0;
 }

@@ -8,6 +8,8 @@
 # outside allow-from gets NotAllowed; after a restart of the server the
 # answer is still there (the lease store is a file), and a new client's
 # lease (a relay simulator's Solicit with Rapid Commit) is recorded too.
+# Last, a burst of 3000 load generator clients and an immediate stop: every
+# lease is in the store (the engine lets the writer finish its queue).
 #
 #  cli: c1 -- rly1: dibbler 2001:db8:abc::1 | 2001:db8:ff::2 --+
 #                                                               +-- sw (br0: requestors
@@ -24,6 +26,12 @@ addr sw br0 2001:db8:ff::8/64
 
 printf 'id,address,prefix\nremote-id-str:3561:CUST1,,2001:db8:abc:100::/56\n%s\n' \
     "remote-id-str:3561:CUST9,,2001:db8:abc:900::/56" >"$T/assignments.csv"
+# And the rows of a burst of load generator clients behind a relay at ::8.
+BURST="--relay 2001:db8:ff::8 --server 2001:db8:ff::1 --ia-pd --pd-base 2001:db8:4000::/34 --seed 7"
+NBURST=3000
+# shellcheck disable=SC2086 # BURST is a list of options
+"$IPV6_DHCP_BENCH" -c $NBURST $BURST --write-csv "$T/burst.csv"
+tail -n +2 "$T/burst.csv" >>"$T/assignments.csv"
 chmod 644 "$T/assignments.csv"
 # The store's folder belongs to the engine's user, who makes the file.
 mkdir "$T/lq"
@@ -123,6 +131,21 @@ new_client() {
         --lq-type 1 --lq-address 2001:db8:abc:9ff::1
 }
 check "after the restart, a new client's lease is recorded and found" new_client
+# Leases handed out just before a stop are in the store after it: a burst
+# of clients with Rapid Commit, and the server stopped at once. The writer,
+# at idle priority, is behind under such load; the engine lets it write its
+# queue before it goes.
+# shellcheck disable=SC2086
+in_ns sw "$IPV6_DHCP_BENCH" -q -c $NBURST $BURST rapid >"$T/burst.json" 2>"$T/burst.err"
+check "a burst of $NBURST clients with Rapid Commit is answered" grep -q "\"done\":$NBURST," "$T/burst.json"
+check "the server stops at once" stop_server
+burst_stored() {
+    sqlite3 -readonly "$T/lq/leases.sqlite" \
+        "SELECT count(*) FROM lease WHERE prefix AND plen = 56 AND hex(first) LIKE '20010DB8400%'"
+}
+check "every lease of the burst was written before the engine went" \
+    [ "$(burst_stored)" = $NBURST ]
+check "the server starts a third time" start_server srv "$T/srv.conf"
 check "the engine's sandbox allowed every system call" \
     sh -c '! grep -q "system call .* is not allowed" "$1"' sh "$T/srv.log"
 check "the server is still running" kill -0 "$SRV_PID"
