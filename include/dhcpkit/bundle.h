@@ -177,6 +177,10 @@ struct dk_bundle {
      * otherwise. */
     bool tcp;
     struct dk_msg_stream *stream;
+    /* Appended: the datagram's source address: the relay closest to the
+     * server for a relayed request, the client (or requestor) for a direct
+     * one (RFC 5007 §4.1.2.4: the peer-address of OPTION_LQ_RELAY_DATA). */
+    uint8_t source[16];
 };
 
 /*

@@ -78,6 +78,7 @@ struct lq_raw {
     uint32_t nin, nout;
     bool direct;
     uint8_t link[16];
+    uint8_t source[16]; /* the datagram's: the relay closest to us */
     uint8_t data[]; /* in, out */
 };
 
@@ -154,9 +155,10 @@ static size_t leases_of(const struct dk_msg *m, struct dk__lq_lease *out, size_t
 
 /* The body of OPTION_LQ_RELAY_DATA (RFC 5007 §4.1.2.4): a peer-address and
  * the chain of Relay-forward messages without the client's message, in a.
- * The peer-address is the outermost relay's link-address: the handler does
- * not see the datagram's source. */
-static const uint8_t *relay_data(struct dk_arena *a, const struct dk__chain *c, size_t *len)
+ * The peer-address is the address the server received the outermost
+ * Relay-forward from. */
+static const uint8_t *relay_data(struct dk_arena *a, const struct dk__chain *c,
+                                 const uint8_t *source, size_t *len)
 {
     struct dk_bmsg *top = dk_bmsg_from_msg(a, c->relays[0]);
     struct dk_bmsg *m = top;
@@ -173,7 +175,7 @@ static const uint8_t *relay_data(struct dk_arena *a, const struct dk__chain *c, 
     uint8_t *buf = dk_arena_alloc(a, cap);
     if (!buf || dk_bmsg_finish(a, top, &msg) != 0)
         return NULL;
-    memcpy(buf, c->relays[0]->link, 16);
+    memcpy(buf, source, 16);
     struct dk_wbuf w;
     dk_wbuf_init(&w, buf + 16, cap - 16);
     if (dk_msg_encode(&w, msg) != 0)
@@ -233,7 +235,7 @@ static bool write_raw(struct lq *g, const struct lq_raw *raw)
     }
     u.ids = ids;
     if (!raw->direct)
-        u.relay_data = relay_data(a, &c, &u.relay_data_len);
+        u.relay_data = relay_data(a, &c, raw->source, &u.relay_data_len);
     u.options = options_of(a, reply, &u.options_len);
     if (dk__lqs_apply(g->db, &u) != 0)
         lq_logf(&g->log, DK_LOGLEVEL_WARNING, "leasequery: %s: a lease was not recorded", g->path);
@@ -445,6 +447,7 @@ static int lq_record(struct dk_bundle *b, const struct dk_hctx *h)
     raw->nout = (uint32_t)nout;
     raw->direct = b->direct;
     memcpy(raw->link, b->link_address, 16);
+    memcpy(raw->source, b->source, 16);
     memcpy(raw->data, w->scratch, nin + nout);
     if (!dk__lgq_push(&g->w.q, raw))
         free(raw);

@@ -896,6 +896,7 @@ static enum dk_verdict handle(const struct dk_pipeline *p, struct dk_worker *w,
     b->now_ms = p->env.now_ms(p->env.clock_ctx);
     b->ifname = rx->ifname;
     b->tcp = rx->tcp;
+    memcpy(b->source, &rx->src, 16);
     if (outer->type == DK_MSG_RELAY_FORW) {
         for (const struct dk_msg *m = outer; m && m->type == DK_MSG_RELAY_FORW;) {
             if (b->nrelays == DK_MAX_RELAYS) /* the decoder caps chains at this */

@@ -247,6 +247,8 @@ static void test_by_address_and_client_id(void **state)
     assert_non_null(rd);
     assert_non_null(rd->msg);
     assert_int_equal(rd->msg->type, DK_MSG_RELAY_FORW);
+    /* peer-address: where the server got the Relay-forward from. */
+    assert_addr(rd->v[0].p, rd->v[0].n, "2001:db8:ffff::1");
     assert_addr(rd->msg->link, 16, "2001:db8:2::1");
     assert_non_null(dk_msg_find(rd->msg, DK_OPT_REMOTE_ID));
     assert_null(dk_msg_find(rd->msg, DK_OPT_RELAY_MSG));
