@@ -54,7 +54,7 @@ INTERVAL=${INTERVAL:-5}
 SAMPLE=${SAMPLE:-10}
 WARMUP=${WARMUP:-60}
 CLIENTS=${CLIENTS:-2000}
-TIMEOUT=${TIMEOUT:-5}
+TIMEOUT=${TIMEOUT:-10}
 OUT=${OUT:-/tmp/soak-$(date +%Y%m%dT%H%M%S)}
 mkdir -p "$OUT"
 chmod 755 "$OUT"
@@ -108,8 +108,9 @@ t0=$(ms)
 t1=$(ms)
 "$IPV6_DHCP_BUILD_LMDB" "$CSV" "$T/db/assign.lmdb" || exit 2
 t2=$(ms)
-SQLITE_MS=$((t1 - t0 + 1)) LMDB_MS=$((t2 - t1 + 1))
-say "a build takes $SQLITE_MS ms (sqlite), $LMDB_MS ms (lmdb)"
+echo $((t1 - t0 + 1)) >"$T/ms.sqlite"
+echo $((t2 - t1 + 1)) >"$T/ms.lmdb"
+say "a build takes $(cat "$T/ms.sqlite") ms (sqlite), $(cat "$T/ms.lmdb") ms (lmdb)"
 write_conf "$T/srv.conf" <<EOF
 <listen-unicast 2001:db8:1::1/>
 <subnet 2001:db8:10::/48>
@@ -163,19 +164,24 @@ rnd() { # MAX: a random number 0..MAX-1
     echo $(($(od -An -N2 -tu2 /dev/urandom) % $1))
 }
 # A build tool in the background; every other one is SIGKILLed after a
-# random delay within the time a build takes (a kill that comes after the
-# end does not count). Prints "killed", "ok" or "failed RC".
-build() { # TOOL FILE MS
+# random delay within the time the last complete build took ($T/ms.NAME; a
+# kill that comes after the end does not count). Prints "killed", "ok" or
+# "failed RC".
+build() { # TOOL FILE NAME
+    delay=-
+    [ "$(rnd 2)" = 0 ] &&
+        delay=$(awk -v ms="$(rnd "$(cat "$T/ms.$3")")" 'BEGIN { printf "%.3f", ms / 1000 }')
+    b0=$(ms)
     "$1" "$CSV" "$2" >>"$T/build.out" 2>&1 &
     bp=$!
-    if [ "$(rnd 2)" = 0 ]; then
-        sleep "$(awk -v ms="$(rnd "$3")" 'BEGIN { printf "%.3f", ms / 1000 }')"
+    if [ "$delay" != - ]; then
+        sleep "$delay"
         kill -KILL "$bp" 2>/dev/null
     fi
     wait "$bp"
     rc=$?
     case $rc in
-    0) echo ok ;;
+    0) echo ok; [ "$delay" = - ] && echo $(($(ms) - b0 + 1)) >"$T/ms.$3" ;;
     137) echo killed ;;
     *) echo "failed $rc" ;;
     esac
@@ -206,8 +212,8 @@ while [ "$(date +%s)" -lt "$END" ]; do
         say "reload $gen refused: $(tail -n 3 "$T/reload.out")"
     fi
     # (2>/dev/null: the shell's "Killed" notice)
-    for r in "$(build "$IPV6_DHCP_BUILD_SQLITE" "$T/db/assign.sqlite" "$SQLITE_MS" 2>/dev/null)" \
-        "$(build "$IPV6_DHCP_BUILD_LMDB" "$T/db/assign.lmdb" "$LMDB_MS" 2>/dev/null)"; do
+    for r in "$(build "$IPV6_DHCP_BUILD_SQLITE" "$T/db/assign.sqlite" sqlite 2>/dev/null)" \
+        "$(build "$IPV6_DHCP_BUILD_LMDB" "$T/db/assign.lmdb" lmdb 2>/dev/null)"; do
         builds=$((builds + 1))
         case $r in
         killed) killed=$((killed + 1)) ;;
