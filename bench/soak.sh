@@ -6,8 +6,8 @@
 #   bench/soak.sh [--minutes N | --seconds S] [--rate R] [--short]
 #       N: how long the load runs (default 10); R: SARR exchanges started per
 #       second, spread over the three backends (default 1500).
-#       --short: the CI form (tests/integration/soak-short.sh): the memory
-#       check is per reload instead of per 10 minutes (see memory_check).
+#       --short: the CI form (tests/integration/soak-short.sh): memory is
+#       judged per reload instead of per 10 minutes (see the table below).
 #   BUILD=dir (default build-gcc) unless IPV6_DHCPD & co. are set (meson);
 #   OUT=dir for the samples and the bench output (default /tmp/soak-DATE).
 #
@@ -20,8 +20,8 @@
 # seconds (default 5) the CSV is exported anew (a few rows change address,
 # a few extra rows come and go: far below max-removed-percent) and renamed
 # over the old one, the server is reloaded, and both build tools rebuild
-# their file from it; about one build in three is SIGKILLed after a random
-# delay, mid-write: the server must keep serving from the last good file.
+# their file from it; every other build is SIGKILLed after a random delay
+# within the time a build takes, mid-write: the server must keep serving from the last good file.
 #
 # It prints a table and exits 1 when: the engine restarted or the parent
 # died (crashes > 0), a reload was refused, an answer was wrong (no address
@@ -29,7 +29,10 @@
 # dropped (the server's SO_RXQ_OVFL count, kernel_drops in stats-json,
 # and the receive-buffer errors of the bench's namespace), or memory grew
 # beyond the goal (after one minute of warm-up, the least-squares slope of
-# VmRSS, parent and engine apart, extrapolated to 10 minutes: < 1 MiB).
+# VmRSS, parent and engine apart, extrapolated to 10 minutes: < 1 MiB; not
+# judged in an AddressSanitizer build). A crashed engine shows up as
+# "engine PID killed by signal N" (or "exited with status N") in the log,
+# and the parent then starts another: a new engine pid.
 set -u
 SECONDS_RUN=600
 RATE=1500
@@ -66,6 +69,9 @@ for f in "$IPV6_DHCPD" "$IPV6_DHCPCTL" "$IPV6_DHCP_BENCH" "$IPV6_DHCP_BUILD_SQLI
     "$IPV6_DHCP_BUILD_LMDB"; do
     [ -x "$f" ] || { log "no $f (ninja -C $BUILD)"; exit 2; }
 done
+# RSS says nothing of leaks under AddressSanitizer (its quarantine).
+ASAN=0
+grep -q -a __asan_init "$IPV6_DHCPD" && ASAN=1
 say() { printf '%s\n' "$*" | tee -a "$OUT/log" >&2; }
 say "soak: $SECONDS_RUN s, $RATE exchanges/s over 3 backends, $CLIENTS clients each, out $OUT"
 say "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -236,11 +242,12 @@ cp "$T/srv.log" "$OUT/srv.log"
 grep -v -e "^$" "$T/build.out" | sort | uniq -c | sort -rn | head -n 5 >"$OUT/build-messages.txt"
 
 "$PY" - "$OUT" "$SHORT" "$parent_alive" "$deaths" "$ENGINE0" "${eng:-0}" "$drops" "$cli_drops" \
-    "$gen" "$reloads" "$refused" "$builds" "$killed" "$build_failed" "$WARMUP" \
+    "$gen" "$reloads" "$refused" "$builds" "$killed" "$build_failed" "$WARMUP" "$ASAN" \
     >"$OUT/table.md" <<'EOF'
 import glob, json, sys
 (out, short, alive, deaths, eng0, eng1, drops, cli_drops, gens, reloads, refused, builds, killed,
- build_failed, warmup) = sys.argv[1:]
+ build_failed, warmup, asan) = sys.argv[1:]
+asan = asan == "1"
 short, alive, deaths, drops, cli_drops = int(short), int(alive), int(deaths), int(drops), int(cli_drops)
 reloads, refused, killed, builds, build_failed = int(reloads), int(refused), int(killed), int(builds), int(build_failed)
 warmup = int(warmup)
@@ -287,18 +294,21 @@ for name, i in (("parent", 1), ("engine", 2)):
     first, last = (late[0][i], late[-1][i]) if late else (0, 0)
     print(f"| {name} VmRSS after warm-up / at end / growth per 10 min | {first} kB / {last} kB / {s10:.0f} kB |")
     if short:
-        # A short run cannot tell a slow leak from the allocator settling:
-        # the growth over the measured part, per reload done in it, must
-        # stay under 64 kB. One leaked table per reload (6,000+ rows:
-        # several hundred kB) or 32 octets per request (a few hundred
-        # requests per second: a few MB a minute) is far above that.
+        # A short run cannot tell a slow leak from caches and the allocator
+        # settling: the growth over the measured part, per reload done in
+        # it, must stay under 128 kB. One leaked table per reload (6,000+
+        # rows: several hundred kB) is above that, and so is a leak of
+        # about 48 octets per request (60 s at 300 exchanges/s: 30,000
+        # requests and 12 reloads). Small leaks per reload are valgrind's.
         r = late[-1][3] - late[0][3] if late else 0
         g = (last - first) / max(1, r)
         print(f"| {name} growth per reload (short run, {r} reloads) | {g:.0f} kB |")
-        if g > 64:
-            fail.append(f"{name} grew {g:.0f} kB per reload (bound 64)")
-    elif s10 > 1024:
+        if g > 128 and not asan:
+            fail.append(f"{name} grew {g:.0f} kB per reload (bound 128)")
+    elif s10 > 1024 and not asan:
         fail.append(f"{name} grew {s10:.0f} kB per 10 min (goal < 1024)")
+if asan:
+    print("| memory | not judged: AddressSanitizer keeps freed memory in quarantine; LeakSanitizer judges leaks at exit |")
 if crashes:
     fail.append(f"{crashes} crashes")
 if refused:
