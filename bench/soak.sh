@@ -62,6 +62,7 @@ OUT=${OUT:-/tmp/soak-$(date +%Y%m%dT%H%M%S)}
 mkdir -p "$OUT"
 chmod 755 "$OUT"
 # Warnings only: an hour of load at -vv would mostly measure the log.
+# shellcheck disable=SC2034 # read by lib.sh's start_server
 SRV_VERBOSE=
 . "$ROOT/tests/integration/lib.sh"
 need_root_netns
@@ -361,7 +362,7 @@ print("soak: " + ("FAILED: " + "; ".join(fail) if fail else "passed"))
 sys.exit(1 if fail else 0)
 EOF
 rc=$?
-cat "$OUT/table.md" | tee -a "$OUT/log"
+tee -a "$OUT/log" <"$OUT/table.md"
 # The same checks as the integration tests': the sanitizers' word.
 if grep -q -e "Sanitizer" -e "runtime error:" "$T/srv.log"; then
     say "soak: the sanitizers complained (see $OUT/srv.log)"

@@ -65,7 +65,7 @@ passed=0 failed=0
 for t in $tests; do
     start=$(date +%s)
     r="$work/reports/$t"
-    mkdir -p -m 1777 "$r"
+    mkdir -p "$work/reports" && mkdir -m 1777 "$r"
     wrapper "$r"
     ok=1 why=""
     if ! sh "tests/integration/$t.sh" >"$work/$t.out" 2>&1; then
