@@ -3,7 +3,9 @@
 # Runs a subset of the integration tests with ipv6-dhcpd under valgrind's
 # memcheck (parent and engine), then reads valgrind's reports: no invalid
 # read or write, no use of uninitialised values, no definitely lost block,
-# in any process. As root.
+# in any process. As root. Each test is one pass or failure (the test's own
+# checks and its processes' reports): a line each, then "N passed, N
+# failed"; scripts/run-tests.sh runs it as the suite "valgrind".
 #
 #   scripts/valgrind-check.sh [BUILD_DIR [TEST...]]
 #       BUILD_DIR: a build without sanitizers (default build-gcc)
@@ -33,18 +35,20 @@ fi
 work=$(mktemp -d /tmp/dhcpkit-valgrind.XXXXXX)
 # The engine runs as an unprivileged user and writes its own report.
 chmod 1777 "$work"
-mkdir -m 1777 "$work/reports"
 real=$(cd "$build" && pwd)/src/server/ipv6-dhcpd
-cat >"$work/ipv6-dhcpd" <<EOF
+# The server under valgrind, its reports in REPORTS (one folder per test).
+wrapper() { # REPORTS
+    cat >"$work/ipv6-dhcpd" <<EOF
 #!/bin/sh
 # --child-silent-after-fork: the forked child, still root, writes no report
 # under the pid the re-executed engine then uses. --vgdb=no: the same for
 # vgdb's FIFOs.
 exec valgrind --trace-children=yes --child-silent-after-fork=yes --vgdb=no \\
     --leak-check=full --errors-for-leak-kinds=definite --num-callers=30 \\
-    --log-file=$work/reports/vg.%p.log "$real" "\$@"
+    --log-file=$1/vg.%p.log "$real" "\$@"
 EOF
-chmod 755 "$work/ipv6-dhcpd"
+    chmod 755 "$work/ipv6-dhcpd"
+}
 
 b=$(cd "$build" && pwd)
 export IPV6_DHCPD="$work/ipv6-dhcpd"
@@ -54,33 +58,45 @@ export IPV6_DHCP_PROBE="$b/tools/ipv6-dhcp-probe"
 export RELAY_FLOOD="$b/bench/relay-flood"
 export DHCPKIT_EXAMPLES="$PWD/examples"
 
-failed=0
+# A test passes when it passes under valgrind and every process it started
+# (parents, engines) left a clean report, with at least one engine among
+# them. One line per test, then the counts; run-tests.sh reads them.
+passed=0 failed=0
 for t in $tests; do
     start=$(date +%s)
-    if sh "tests/integration/$t.sh" >"$work/$t.out" 2>&1; then
-        echo "valgrind-check: $t passed under valgrind ($(($(date +%s) - start)) s)"
-    else
-        echo "valgrind-check: $t FAILED under valgrind (its output: $work/$t.out)"
+    r="$work/reports/$t"
+    mkdir -p "$work/reports" && mkdir -m 1777 "$r"
+    wrapper "$r"
+    ok=1 why=""
+    if ! sh "tests/integration/$t.sh" >"$work/$t.out" 2>&1; then
         grep -E "FAIL" "$work/$t.out" | head -n 10
-        failed=1
+        why="the test failed (its output: $work/$t.out)"
+        ok=0
+    fi
+    n=$(ls "$r" | wc -l)
+    bad=0
+    for f in "$r"/*.log; do
+        [ -e "$f" ] || continue
+        if grep -q -E "Invalid (read|write|free)|uninitialised|Conditional jump|Syscall param|Mismatched free|definitely lost: [1-9]|ERROR SUMMARY: [1-9]|Source and destination overlap" "$f"; then
+            echo "valgrind-check: $f:"
+            sed -n 1,80p "$f"
+            bad=$((bad + 1))
+        fi
+    done
+    engines=$(grep -l "ipv6-dhcpd -E" "$r"/*.log 2>/dev/null | wc -l)
+    [ "$bad" = 0 ] || { why="$why${why:+; }$bad processes with errors or leaks"; ok=0; }
+    [ "$engines" -gt 0 ] || { why="$why${why:+; }no engine ran under valgrind"; ok=0; }
+    what="$(($(date +%s) - start)) s, $n processes ($engines engines)"
+    if [ "$ok" = 1 ]; then
+        echo "valgrind-check: $t passed under valgrind ($what, no error, no leak)"
+        passed=$((passed + 1))
+    else
+        echo "valgrind-check: $t FAILED under valgrind ($what): $why"
+        failed=$((failed + 1))
     fi
 done
-
-# The reports: one per process (the parents, every engine).
-n=$(ls "$work/reports" | wc -l)
-bad=0
-for r in "$work/reports"/*.log; do
-    [ -e "$r" ] || continue
-    if grep -q -E "Invalid (read|write|free)|uninitialised|Conditional jump|Syscall param|Mismatched free|definitely lost: [1-9]|ERROR SUMMARY: [1-9]|Source and destination overlap" "$r"; then
-        echo "valgrind-check: $r:"
-        sed -n 1,80p "$r"
-        bad=$((bad + 1))
-    fi
-done
-engines=$(grep -l "ipv6-dhcpd -E" "$work/reports"/*.log 2>/dev/null | wc -l)
-echo "valgrind-check: $n processes under memcheck ($engines engines), $bad with errors or leaks"
-[ "$n" -gt 0 ] && [ "$engines" -gt 0 ] || { echo "valgrind-check: no engine ran under valgrind" >&2; failed=1; }
-if [ "$failed" = 0 ] && [ "$bad" = 0 ]; then
+echo "valgrind-check: $passed passed, $failed failed"
+if [ "$failed" = 0 ]; then
     rm -rf "$work"
     exit 0
 fi

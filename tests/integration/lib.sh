@@ -115,12 +115,13 @@ in_ns() { # NS COMMAND...
 }
 
 # The server, in namespace NS with config file CONF; $SRV_PID is its pid.
+# Logging: -vv unless SRV_VERBOSE says otherwise (empty: warnings only).
 start_server() { # NS CONF [ARGS...]
     ns=$1
     conf=$2
     shift 2
     before=$(grep -c "ipv6-dhcpd .* started" "$T/srv.log" 2>/dev/null)
-    ip netns exec "dk$ID-$ns" "$IPV6_DHCPD" -vv -p "$T/pid" -c "$T/sock" "$@" "$conf" \
+    ip netns exec "dk$ID-$ns" "$IPV6_DHCPD" ${SRV_VERBOSE--vv} -p "$T/pid" -c "$T/sock" "$@" "$conf" \
         >>"$T/srv.log" 2>&1 &
     SRV_PID=$!
     PIDS="$PIDS $SRV_PID"
