@@ -4,7 +4,7 @@
 #
 #   tests/fuzz/run-fuzzer.sh TARGET MINUTES   fuzz TARGET (fuzz_decode,
 #       fuzz_roundtrip, fuzz_options, fuzz_config, fuzz_engine, fuzz_csv,
-#       fuzz_control) for MINUTES, starting from
+#       fuzz_control, fuzz_tcpframe) for MINUTES, starting from
 #       tests/fuzz/corpus/TARGET; new inputs go to build-fuzz/work/TARGET,
 #       crashes to build-fuzz/artifacts/TARGET/.
 #   tests/fuzz/run-fuzzer.sh --merge TARGET   rebuild the committed corpus in
@@ -25,7 +25,7 @@ if [ "${1:-}" = "--merge" ]; then
 fi
 target=${1:?usage: run-fuzzer.sh TARGET MINUTES | --merge TARGET}
 case $target in
-fuzz_decode | fuzz_roundtrip | fuzz_options | fuzz_config | fuzz_engine | fuzz_csv | fuzz_control) ;;
+fuzz_decode | fuzz_roundtrip | fuzz_options | fuzz_config | fuzz_engine | fuzz_csv | fuzz_control | fuzz_tcpframe) ;;
 *) echo "run-fuzzer.sh: unknown target $target" >&2; exit 2 ;;
 esac
 
