@@ -15,23 +15,10 @@ CLIENTS=${CLIENTS:-20000}
 RUNS=${RUNS:-3}
 WORKERS=${WORKERS:-2}
 WINDOW=${WINDOW:-512}
-NS="dklqbench$$"
-T=$(mktemp -d)
-chmod 777 "$T"
-SRV=""
-cleanup() {
-    [ -n "$SRV" ] && kill "$SRV" 2>/dev/null && sleep 0.3
-    ip netns del "$NS" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
 
 ninja -C "$BUILD" tools/ipv6-dhcp-bench src/server/ipv6-dhcpd >/dev/null
 B="$BUILD/tools/ipv6-dhcp-bench"
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add 2001:db8::1/128 dev lo nodad
-ip -n "$NS" addr add 2001:db8::2/128 dev lo nodad
+. bench/loopback-ns.sh
 CLI="--relay 2001:db8::2 --server 2001:db8::1 --na-base 2001:db8:1:: --pd-base 2001:db8:8000::/33"
 # shellcheck disable=SC2086 # CLI is a list of options
 "$B" -c "$CLIENTS" $CLI --write-csv "$T/assign.csv"

@@ -13,22 +13,9 @@ COUNT=${COUNT:-200000}
 RUNS=${RUNS:-3}
 WORKERS=${WORKERS:-2}
 QUEUE=${QUEUE:-65536}
-NS="dklgbench$$"
-T=$(mktemp -d)
-chmod 777 "$T"
-SRV=""
-cleanup() {
-    [ -n "$SRV" ] && kill "$SRV" 2>/dev/null && sleep 0.3
-    ip netns del "$NS" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
 
 ninja -C "$BUILD" bench/relay-flood src/server/ipv6-dhcpd >/dev/null
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add 2001:db8::1/128 dev lo nodad
-ip -n "$NS" addr add 2001:db8::2/128 dev lo nodad
+. bench/loopback-ns.sh
 
 printf '%-16s %-12s %-8s %-10s %s\n' capture answers/s lost written dropped
 base=""

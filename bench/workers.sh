@@ -15,21 +15,9 @@ BUILD=${1:-build}
 WORKERS=${*:-1 2}
 COUNT=${COUNT:-200000}
 RUNS=${RUNS:-3}
-NS="dkbench$$"
-T=$(mktemp -d)
-SRV=""
-cleanup() {
-    [ -n "$SRV" ] && kill "$SRV" 2>/dev/null && sleep 0.3
-    ip netns del "$NS" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
 
 ninja -C "$BUILD" bench/relay-flood src/server/ipv6-dhcpd >/dev/null
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add 2001:db8::1/128 dev lo nodad
-ip -n "$NS" addr add 2001:db8::2/128 dev lo nodad
+. bench/loopback-ns.sh
 
 PIN_SRV=""
 PIN_GEN=""
