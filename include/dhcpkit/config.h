@@ -172,9 +172,8 @@ enum dk_config_kind {
     DK_CFG_KIND_HANDLER,
 };
 
-/* Section flags. */
-#define DK_CFG_UNSUPPORTED 0x1u /* known, but refused: "... is not supported yet" */
-#define DK_CFG_FREE_KEYS   0x2u /* any key, as a string, may repeat (plugin) */
+/* Section flags (0x1 was "known but refused": every section is served). */
+#define DK_CFG_FREE_KEYS 0x2u /* any key, as a string, may repeat (plugin) */
 
 /* Whether a section takes an argument. */
 enum dk_config_argkind {
@@ -191,7 +190,7 @@ struct dk_config_section_def {
     enum dk_config_kind kind;
     unsigned where;    /* DK_CFG_AT_TOP | ... */
     unsigned contains; /* DK_CFG_* context it gives its children, 0: none */
-    unsigned flags;    /* DK_CFG_UNSUPPORTED, DK_CFG_FREE_KEYS */
+    unsigned flags;    /* DK_CFG_FREE_KEYS */
     const char *once;  /* sections with the same group name may appear once
                           per parent (e.g. the three DUID types), or NULL */
     enum dk_config_argkind argkind;

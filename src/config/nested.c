@@ -87,10 +87,6 @@ static void open_section(struct nested *st, const char *type, size_t tlen, const
         dk__error(ctx, st->line, "unknown section <%s>", norm);
         goto push;
     }
-    if (def->flags & DK_CFG_UNSUPPORTED) {
-        dk__error(ctx, st->line, "%s is not supported yet", def->name);
-        goto push;
-    }
     const struct dk_config_section_def *pdef = parent->node->pub.def;
     if (!(def->where & pdef->contains)) {
         char pname[96];

@@ -698,13 +698,6 @@ static int check_map_t(const struct dk_config_section *s, char *msg, size_t len)
         .argkind = DK_CFG_ARG_NONE, .keys = keys_, .help = (h)                                     \
     }
 
-#define UNSUPPORTED(n, w)                                                                          \
-    {                                                                                              \
-        .name = (n), .kind = DK_CFG_KIND_HANDLER, .where = (w), .flags = DK_CFG_UNSUPPORTED,       \
-        .argkind = DK_CFG_ARG_OPTIONAL, .arg = {.vtype = DK_CFG_STRING}, .arg_name = "anything",   \
-        .help = "not supported yet"                                                                \
-    }
-
 static const struct dk_config_section_def schema[] = {
     SECTION("", DK_CFG_KIND_ROOT, 0, DK_CFG_AT_TOP, 0, NULL, DK_CFG_ARG_NONE, T_NONE, NULL,
             KEYS(root_keys), NULL, "the top level"),

@@ -84,10 +84,6 @@ int main(void)
         const char *sec = d[i].name[0] ? d[i].name : "(top level)";
         char sb[128];
         snprintf(sb, sizeof sb, d[i].name[0] ? "`<%s>`" : "%s", sec);
-        if (d[i].flags & DK_CFG_UNSUPPORTED) {
-            printf("| %s | | | *refused: not supported yet* | | | |\n", sb);
-            continue;
-        }
         if (d[i].nkeys == 0) {
             printf("| %s | %s | %s | | | | |\n", sb, ab,
                    (d[i].flags & DK_CFG_FREE_KEYS) ? "any key" : "—");
